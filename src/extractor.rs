@@ -1,0 +1,384 @@
+//! The [`Extractor`]: built once from an [`ExtractorBuilder`], then run on any
+//! number of texts from any number of threads. It runs the stages in order
+//! (normalize -> convert -> fold -> later stages) and maps every span back to
+//! the original input through one composed [`OffsetMap`](crate::text::OffsetMap).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use jiff::civil::{Date, DateTime, Time};
+
+use crate::document::{Diagnostic, DocDateSource, Document, Token};
+use crate::error::{Error, Result};
+use crate::text::{fold_width, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter, Variant};
+
+/// How a bare month or weekday is resolved against the reference.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum TimeBias {
+    /// The most recent one not after the reference (news default).
+    #[default]
+    Past,
+    /// The next one (Duckling's convention).
+    Future,
+    /// Whichever is closer.
+    Nearest,
+}
+
+impl FromStr for TimeBias {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "past" => Ok(TimeBias::Past),
+            "future" => Ok(TimeBias::Future),
+            "nearest" => Ok(TimeBias::Nearest),
+            _ => Err(format!("unknown time bias {s:?} (past, future, nearest)")),
+        }
+    }
+}
+
+/// The instant relative times are resolved against.
+///
+/// ```
+/// use zhextract::Reference;
+/// let r: Reference = "2022-10-21".parse().unwrap();
+/// assert!(r.date_only);
+/// let r: Reference = "2013-02-12T04:30:00-02:00".parse().unwrap();
+/// assert_eq!(r.datetime.to_string(), "2013-02-12T04:30:00");
+/// assert!("2022-02-30".parse::<Reference>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// Wall-clock date and time (midnight for a date-only reference).
+    pub datetime: DateTime,
+    /// Only the date was known.
+    pub date_only: bool,
+}
+
+impl Reference {
+    /// A date-only reference.
+    pub fn date(date: Date) -> Self {
+        Self {
+            datetime: date.to_datetime(Time::midnight()),
+            date_only: true,
+        }
+    }
+
+    /// A reference with a time of day.
+    pub fn datetime(datetime: DateTime) -> Self {
+        Self {
+            datetime,
+            date_only: false,
+        }
+    }
+}
+
+impl FromStr for Reference {
+    type Err = Error;
+
+    /// `YYYY-MM-DD`, `YYYY/MM/DD`, optionally followed by `T` or a space and
+    /// `HH:MM[:SS[.fff]]`; a trailing UTC offset or `Z` is ignored (wall clock).
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = |reason: &str| Error::InvalidDate {
+            value: s.to_string(),
+            reason: reason.to_string(),
+        };
+        let t = s.trim();
+        let (date_part, time_part) = match t.find(['T', ' ']) {
+            Some(i) => (&t[..i], Some(t[i + 1..].trim())),
+            None => (t, None),
+        };
+        let nums: Vec<&str> = date_part.split(['-', '/']).collect();
+        let [y, m, d] = nums.as_slice() else {
+            return Err(bad("expected YYYY-MM-DD"));
+        };
+        let num = |x: &str, what: &str| x.parse::<i16>().map_err(|_| bad(&format!("bad {what} {x:?}")));
+        let (y, m, d) = (num(y, "year")?, num(m, "month")?, num(d, "day")?);
+        let date = Date::new(y, m as i8, d as i8).map_err(|e| bad(&e.to_string()))?;
+        let Some(time_part) = time_part else {
+            return Ok(Reference::date(date));
+        };
+        // drop a zone: 'Z', '+hh:mm', '-hh:mm', '[Area/City]'
+        let cut = time_part.find(['Z', 'z', '+', '-', '[']).unwrap_or(time_part.len());
+        let clock = &time_part[..cut];
+        let parts: Vec<&str> = clock.split(':').collect();
+        if parts.len() < 2 || parts.len() > 3 {
+            return Err(bad("expected HH:MM or HH:MM:SS after the date"));
+        }
+        let h = num(parts[0], "hour")?;
+        let mi = num(parts[1], "minute")?;
+        let sec = match parts.get(2) {
+            Some(x) => num(x.split(['.', ',']).next().unwrap_or(x), "second")?,
+            None => 0,
+        };
+        let time = Time::new(h as i8, mi as i8, sec as i8, 0).map_err(|e| bad(&e.to_string()))?;
+        Ok(Reference::datetime(date.to_datetime(time)))
+    }
+}
+
+/// Default limit on input size: 256 MiB.
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 << 20;
+
+/// Which Traditional->Simplified implementation to use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConvertBackend {
+    /// The built-in pure-Rust OpenCC interpreter.
+    #[default]
+    Builtin,
+    /// The C++ libopencc through `opencc-rust` (cargo feature `opencc`).
+    #[cfg(feature = "opencc")]
+    LibOpencc,
+}
+
+/// Options for an [`Extractor`]; see each method.
+///
+/// ```
+/// use zhextract::{Extractor, TimeBias};
+/// let ex = Extractor::builder()
+///     .reference("2022-10-21".parse().unwrap())
+///     .time_bias(TimeBias::Past)
+///     .include_simplified(true)
+///     .build()
+///     .unwrap();
+/// let doc = ex.extract("騰訊").unwrap();
+/// assert_eq!(doc.simplified.as_deref(), Some("腾讯"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct ExtractorBuilder {
+    reference: Option<Reference>,
+    time_bias: TimeBias,
+    include_tokens: bool,
+    include_simplified: bool,
+    variant: Variant,
+    backend: ConvertBackend,
+    opencc_dir: Option<PathBuf>,
+    protected_words: Vec<String>,
+    max_input_bytes: usize,
+}
+
+impl Default for ExtractorBuilder {
+    fn default() -> Self {
+        Self {
+            reference: None,
+            time_bias: TimeBias::Past,
+            include_tokens: false,
+            include_simplified: false,
+            variant: Variant::Auto,
+            backend: ConvertBackend::Builtin,
+            opencc_dir: None,
+            protected_words: Vec::new(),
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+        }
+    }
+}
+
+impl ExtractorBuilder {
+    /// Resolve relative times against this instant unless a call gives its own.
+    pub fn reference(mut self, reference: Reference) -> Self {
+        self.reference = Some(reference);
+        self
+    }
+
+    /// Bare months and weekdays: past (default), future or nearest.
+    pub fn time_bias(mut self, bias: TimeBias) -> Self {
+        self.time_bias = bias;
+        self
+    }
+
+    /// Put the tokens into each [`Document`].
+    pub fn include_tokens(mut self, yes: bool) -> Self {
+        self.include_tokens = yes;
+        self
+    }
+
+    /// Put the Simplified, annotation-free text into each [`Document`].
+    pub fn include_simplified(mut self, yes: bool) -> Self {
+        self.include_simplified = yes;
+        self
+    }
+
+    /// OpenCC configuration: auto (default: t2s, tw2s or hk2s per text, see
+    /// [`detect_variant`](crate::text::detect_variant)), t2s, tw2s, hk2s, tw2sp, hk2sp.
+    pub fn conversion(mut self, variant: Variant) -> Self {
+        self.variant = variant;
+        self
+    }
+
+    /// Conversion backend (the built-in one unless the `opencc` feature is on
+    /// and asked for).
+    pub fn convert_backend(mut self, backend: ConvertBackend) -> Self {
+        self.backend = backend;
+        self
+    }
+
+    /// Read OpenCC dictionaries and configs from this folder instead of the
+    /// compiled-in OpenCC 1.4.2 data.
+    pub fn opencc_data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.opencc_dir = Some(dir.into());
+        self
+    }
+
+    /// Words the converter must leave exactly as written (added to any given before).
+    pub fn protect_words<I, S>(mut self, words: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.protected_words.extend(words.into_iter().map(Into::into));
+        self
+    }
+
+    /// Reject inputs larger than this many bytes (default 256 MiB).
+    pub fn max_input_bytes(mut self, limit: usize) -> Self {
+        self.max_input_bytes = limit;
+        self
+    }
+
+    /// Build the extractor: loads dictionaries and compiles tables, once.
+    pub fn build(self) -> Result<Extractor> {
+        let converter: Box<dyn Convert> = match self.backend {
+            ConvertBackend::Builtin => match (&self.opencc_dir, self.variant) {
+                (None, Variant::Auto) => Box::new(AutoConverter::builtin(&self.protected_words)?),
+                (None, v) => Box::new(OpenccConverter::builtin(v)?.with_protected(&self.protected_words)?),
+                (Some(dir), v) => {
+                    // a data folder holds configs, not the auto choice: use its t2s
+                    let name = if v == Variant::Auto { "t2s" } else { v.config_name() };
+                    Box::new(OpenccConverter::from_dir(dir.clone(), name)?.with_protected(&self.protected_words)?)
+                }
+            },
+            #[cfg(feature = "opencc")]
+            ConvertBackend::LibOpencc => Box::new(crate::text::LibOpenccConverter::new(self.variant)?),
+        };
+        Ok(Extractor {
+            inner: Arc::new(Inner {
+                normalizer: Normalizer::new(),
+                converter,
+                options: self,
+            }),
+        })
+    }
+}
+
+/// Extracts a [`Document`] from Chinese news text. Cheap to clone, `Send + Sync`.
+///
+/// ```
+/// let ex = zhextract::Extractor::new().unwrap();
+/// let input = "業(yè)務";
+/// let doc = ex.extract(input).unwrap();
+/// let d = &doc.diagnostics[0];
+/// assert_eq!(&input[d.span.start..d.span.end], "(yè)");
+/// ```
+#[derive(Clone)]
+pub struct Extractor {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    normalizer: Normalizer,
+    converter: Box<dyn Convert>,
+    options: ExtractorBuilder,
+}
+
+impl fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extractor")
+            .field("options", &self.inner.options)
+            .field("converter", &self.inner.converter)
+            .finish()
+    }
+}
+
+/// The text later stages work on, with its map back to the input.
+#[allow(dead_code)] // read by the segmentation and rule stages
+pub(crate) struct Analysis<'a> {
+    /// Simplified, annotation-free, width-folded text.
+    pub(crate) text: Cow<'a, str>,
+    /// `text` position -> input byte offset.
+    pub(crate) map: OffsetMap,
+}
+
+impl Extractor {
+    /// An extractor with default options.
+    pub fn new() -> Result<Self> {
+        Self::builder().build()
+    }
+
+    /// Start configuring an extractor.
+    pub fn builder() -> ExtractorBuilder {
+        ExtractorBuilder::default()
+    }
+
+    /// Extract from `text`, resolving against the builder's reference (if any).
+    pub fn extract(&self, text: &str) -> Result<Document> {
+        self.extract_at(text, None)
+    }
+
+    /// Extract from raw bytes; invalid UTF-8 is an [`Error::InvalidUtf8`]
+    /// naming the byte position.
+    ///
+    /// ```
+    /// let ex = zhextract::Extractor::new().unwrap();
+    /// let err = ex.extract_bytes(b"ab\xffcd").unwrap_err();
+    /// assert!(matches!(err, zhextract::Error::InvalidUtf8 { position: 2, .. }));
+    /// ```
+    pub fn extract_bytes(&self, bytes: &[u8]) -> Result<Document> {
+        let text = std::str::from_utf8(bytes).map_err(Error::from_utf8)?;
+        self.extract(text)
+    }
+
+    /// Extract from `text` with this document's own reference (a JSON Lines
+    /// `doc_date`, say); `None` falls back to the builder's.
+    pub fn extract_at(&self, text: &str, reference: Option<Reference>) -> Result<Document> {
+        let opts = &self.inner.options;
+        if text.len() > opts.max_input_bytes {
+            return Err(Error::InputTooLarge {
+                len: text.len(),
+                limit: opts.max_input_bytes,
+            });
+        }
+        let normalized = self.inner.normalizer.normalize(text);
+        let converted = self.inner.converter.convert(&normalized.text);
+        let map = converted.map.compose(&normalized.map);
+        let _analysis = match fold_width(&converted.text) {
+            Some((folded, fold_map)) => Analysis {
+                text: Cow::Owned(folded),
+                map: fold_map.compose(&map),
+            },
+            None => Analysis {
+                text: Cow::Borrowed(converted.text.as_str()),
+                map,
+            },
+        };
+
+        let index = CharIndex::new(text);
+        let diagnostics = normalized
+            .findings
+            .iter()
+            .map(|f| Diagnostic {
+                kind: f.kind.clone(),
+                span: index.span(f.range.start, f.range.end),
+                message: f.message.clone(),
+            })
+            .collect();
+        let reference = reference.or(opts.reference);
+        let (doc_date, doc_date_source) = match reference {
+            Some(r) => (Some(r.datetime.date()), DocDateSource::Given),
+            None => (None, DocDateSource::None),
+        };
+        Ok(Document {
+            id: None,
+            doc_date,
+            reference: reference.map(|r| r.datetime),
+            doc_date_source,
+            simplified: opts.include_simplified.then(|| converted.text.clone()),
+            entities: Vec::new(),
+            times: Vec::new(),
+            triples: Vec::new(),
+            diagnostics,
+            tokens: opts.include_tokens.then(Vec::<Token>::new),
+        })
+    }
+}

@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod document;
+mod error;
+mod extractor;
+pub mod text;
+
+pub use document::{
+    Diagnostic, DiagnosticKind, DocDateSource, Document, Entity, EntityType, Grain, Mention,
+    Predicate, Span, TimeExpr, TimeKind, TimeMod, TimeRange, Token, Triple,
+};
+pub use error::{Error, Result};
+pub use extractor::{
+    ConvertBackend, Extractor, ExtractorBuilder, Reference, TimeBias, DEFAULT_MAX_INPUT_BYTES,
+};

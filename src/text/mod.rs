@@ -1,0 +1,13 @@
+//! Text stages before segmentation: normalization, Traditional->Simplified
+//! conversion, width folding, and the offset maps that tie their output to
+//! the caller's original input.
+
+pub mod convert;
+mod normalize;
+mod offsets;
+
+pub use convert::{detect_variant, AutoConverter, Convert, Converted, OpenccConverter, Variant};
+#[cfg(feature = "opencc")]
+pub use convert::LibOpenccConverter;
+pub use normalize::{fold_width, Finding, Normalized, Normalizer};
+pub use offsets::{CharIndex, OffsetMap, OffsetMapBuilder};
