@@ -13,7 +13,9 @@ use jiff::civil::{Date, DateTime, Time};
 
 use crate::document::{Diagnostic, DocDateSource, Document, Token};
 use crate::error::{Error, Result};
-use crate::text::{fold_width, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter, Variant};
+use crate::text::{
+    fold_width, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter, Variant,
+};
 
 /// How a bare month or weekday is resolved against the reference.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -94,14 +96,19 @@ impl FromStr for Reference {
         let [y, m, d] = nums.as_slice() else {
             return Err(bad("expected YYYY-MM-DD"));
         };
-        let num = |x: &str, what: &str| x.parse::<i16>().map_err(|_| bad(&format!("bad {what} {x:?}")));
+        let num = |x: &str, what: &str| {
+            x.parse::<i16>()
+                .map_err(|_| bad(&format!("bad {what} {x:?}")))
+        };
         let (y, m, d) = (num(y, "year")?, num(m, "month")?, num(d, "day")?);
         let date = Date::new(y, m as i8, d as i8).map_err(|e| bad(&e.to_string()))?;
         let Some(time_part) = time_part else {
             return Ok(Reference::date(date));
         };
         // drop a zone: 'Z', '+hh:mm', '-hh:mm', '[Area/City]'
-        let cut = time_part.find(['Z', 'z', '+', '-', '[']).unwrap_or(time_part.len());
+        let cut = time_part
+            .find(['Z', 'z', '+', '-', '['])
+            .unwrap_or(time_part.len());
         let clock = &time_part[..cut];
         let parts: Vec<&str> = clock.split(':').collect();
         if parts.len() < 2 || parts.len() > 3 {
@@ -227,7 +234,8 @@ impl ExtractorBuilder {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.protected_words.extend(words.into_iter().map(Into::into));
+        self.protected_words
+            .extend(words.into_iter().map(Into::into));
         self
     }
 
@@ -242,15 +250,26 @@ impl ExtractorBuilder {
         let converter: Box<dyn Convert> = match self.backend {
             ConvertBackend::Builtin => match (&self.opencc_dir, self.variant) {
                 (None, Variant::Auto) => Box::new(AutoConverter::builtin(&self.protected_words)?),
-                (None, v) => Box::new(OpenccConverter::builtin(v)?.with_protected(&self.protected_words)?),
+                (None, v) => {
+                    Box::new(OpenccConverter::builtin(v)?.with_protected(&self.protected_words)?)
+                }
                 (Some(dir), v) => {
                     // a data folder holds configs, not the auto choice: use its t2s
-                    let name = if v == Variant::Auto { "t2s" } else { v.config_name() };
-                    Box::new(OpenccConverter::from_dir(dir.clone(), name)?.with_protected(&self.protected_words)?)
+                    let name = if v == Variant::Auto {
+                        "t2s"
+                    } else {
+                        v.config_name()
+                    };
+                    Box::new(
+                        OpenccConverter::from_dir(dir.clone(), name)?
+                            .with_protected(&self.protected_words)?,
+                    )
                 }
             },
             #[cfg(feature = "opencc")]
-            ConvertBackend::LibOpencc => Box::new(crate::text::LibOpenccConverter::new(self.variant)?),
+            ConvertBackend::LibOpencc => {
+                Box::new(crate::text::LibOpenccConverter::new(self.variant)?)
+            }
         };
         Ok(Extractor {
             inner: Arc::new(Inner {

@@ -6,8 +6,8 @@ pub mod convert;
 mod normalize;
 mod offsets;
 
-pub use convert::{detect_variant, AutoConverter, Convert, Converted, OpenccConverter, Variant};
 #[cfg(feature = "opencc")]
 pub use convert::LibOpenccConverter;
+pub use convert::{detect_variant, AutoConverter, Convert, Converted, OpenccConverter, Variant};
 pub use normalize::{fold_width, Finding, Normalized, Normalizer};
 pub use offsets::{CharIndex, OffsetMap, OffsetMapBuilder};

@@ -88,7 +88,9 @@ impl Normalizer {
                 .filter_map(|line| {
                     let (k, vs) = line.split_once('\t')?;
                     let k = single_char(k)?;
-                    vs.split(' ').all(|v| single_char(v) != Some(k)).then_some(k)
+                    vs.split(' ')
+                        .all(|v| single_char(v) != Some(k))
+                        .then_some(k)
                 })
                 .collect()
         };
@@ -165,15 +167,22 @@ impl Normalizer {
         let mut i = 0;
         while let Some(p) = memchr_paren(&bytes[i..]) {
             let open = i + p;
-            let (open_len, close) = if bytes[open] == b'(' { (1, ')') } else { (3, '）') };
+            let (open_len, close) = if bytes[open] == b'(' {
+                (1, ')')
+            } else {
+                (3, '）')
+            };
             i = open + open_len;
             // a host character right before it
-            let Some(host) = input[..open].chars().next_back() else { continue };
+            let Some(host) = input[..open].chars().next_back() else {
+                continue;
+            };
             if host.is_whitespace() || matches!(host, '(' | ')' | '（' | '）') {
                 continue;
             }
             let rest = &input[i..];
-            let Some(close_at) = rest.chars().take(MAX_SYLLABLE + 1).position(|c| c == close) else {
+            let Some(close_at) = rest.chars().take(MAX_SYLLABLE + 1).position(|c| c == close)
+            else {
                 continue;
             };
             let content: String = rest.chars().take(close_at).collect();
@@ -255,13 +264,25 @@ impl Normalizer {
             };
         }
         let u = c as u32;
-        let kana = (0x3040..=0x30FF).contains(&u) || (0x31F0..=0x31FF).contains(&u) || (0xFF66..=0xFF9F).contains(&u);
-        let hangul = (0xAC00..=0xD7AF).contains(&u) || (0x1100..=0x11FF).contains(&u) || (0x3130..=0x318F).contains(&u);
+        let kana = (0x3040..=0x30FF).contains(&u)
+            || (0x31F0..=0x31FF).contains(&u)
+            || (0xFF66..=0xFF9F).contains(&u);
+        let hangul = (0xAC00..=0xD7AF).contains(&u)
+            || (0x1100..=0x11FF).contains(&u)
+            || (0x3130..=0x318F).contains(&u);
         if kana {
-            return if ctx.kana_ok { Class::Normal } else { Class::Strong };
+            return if ctx.kana_ok {
+                Class::Normal
+            } else {
+                Class::Strong
+            };
         }
         if hangul {
-            return if ctx.hangul_ok { Class::Normal } else { Class::Strong };
+            return if ctx.hangul_ok {
+                Class::Normal
+            } else {
+                Class::Strong
+            };
         }
         let strong = (0x80..=0xFF).contains(&u) && !matches!(c, '·' | '×' | '÷' | '°' | '±' | '§' | '©' | '®')
             || (0x100..=0x24F).contains(&u)  // Latin extended (pinyin outside annotations)
@@ -275,7 +296,9 @@ impl Normalizer {
         if strong {
             return Class::Strong;
         }
-        if ctx.traditional && self.simp_only.contains(&c) || ctx.simplified && self.trad_only.contains(&c) {
+        if ctx.traditional && self.simp_only.contains(&c)
+            || ctx.simplified && self.trad_only.contains(&c)
+        {
             return Class::Weak;
         }
         Class::Normal
@@ -291,7 +314,8 @@ fn single_char(s: &str) -> Option<char> {
 fn memchr_paren(b: &[u8]) -> Option<usize> {
     // '(' or the first byte of '（' (EF BC 88)
     b.iter().enumerate().find_map(|(i, &x)| {
-        (x == b'(' || (x == 0xEF && b.get(i + 1) == Some(&0xBC) && b.get(i + 2) == Some(&0x88))).then_some(i)
+        (x == b'(' || (x == 0xEF && b.get(i + 1) == Some(&0xBC) && b.get(i + 2) == Some(&0x88)))
+            .then_some(i)
     })
 }
 
@@ -324,8 +348,10 @@ fn is_anchor(c: char) -> bool {
 
 /// UTF-8 text read as Latin-1 / Windows-1252 leaves runs of these.
 fn is_latin1_mojibake(c: char) -> bool {
-    matches!(c as u32, 0x80..=0xFF | 0x152 | 0x153 | 0x160 | 0x161 | 0x178 | 0x17D | 0x17E | 0x192)
-        && !matches!(c, '·' | '×' | '÷' | '°' | '\u{A0}')
+    matches!(
+        c as u32,
+        0x80..=0xFF | 0x152 | 0x153 | 0x160 | 0x161 | 0x178 | 0x17D | 0x17E | 0x192
+    ) && !matches!(c, '·' | '×' | '÷' | '°' | '\u{A0}')
 }
 
 fn in_ranges(ranges: &[Range<usize>], i: usize) -> bool {
@@ -343,7 +369,8 @@ struct Context {
 
 impl Context {
     fn of(input: &str, n: &Normalizer) -> Self {
-        let (mut han, mut trad, mut simp, mut kana, mut hangul) = (0usize, 0usize, 0usize, 0usize, 0usize);
+        let (mut han, mut trad, mut simp, mut kana, mut hangul) =
+            (0usize, 0usize, 0usize, 0usize, 0usize);
         for c in input.chars() {
             let u = c as u32;
             if (0x4E00..=0x9FFF).contains(&u) {
@@ -391,7 +418,13 @@ struct Cluster {
 
 impl Cluster {
     /// The garbled run around the seed at `seed`, if it is one.
-    fn grow(input: &str, seed: usize, ann: &[Range<usize>], ctx: &Context, n: &Normalizer) -> Option<Range<usize>> {
+    fn grow(
+        input: &str,
+        seed: usize,
+        ann: &[Range<usize>],
+        ctx: &Context,
+        n: &Normalizer,
+    ) -> Option<Range<usize>> {
         let item_at = |i: usize| -> Option<(Range<usize>, Class)> {
             let k = ann.partition_point(|r| r.end <= i);
             if let Some(r) = ann.get(k).filter(|r| r.start <= i) {
@@ -402,10 +435,21 @@ impl Cluster {
         };
         let item_before = |i: usize| -> Option<(Range<usize>, Class)> {
             let c = input[..i].chars().next_back()?;
-            item_at(i - c.len_utf8()).map(|(r, cl)| if cl == Class::Annotation { (r, cl) } else { (i - c.len_utf8()..i, cl) })
+            item_at(i - c.len_utf8()).map(|(r, cl)| {
+                if cl == Class::Annotation {
+                    (r, cl)
+                } else {
+                    (i - c.len_utf8()..i, cl)
+                }
+            })
         };
         let odd = |c: Class| matches!(c, Class::Anchor | Class::Strong | Class::Weak);
-        let joins = |c: Class| matches!(c, Class::Anchor | Class::Strong | Class::Weak | Class::Ascii | Class::Annotation);
+        let joins = |c: Class| {
+            matches!(
+                c,
+                Class::Anchor | Class::Strong | Class::Weak | Class::Ascii | Class::Annotation
+            )
+        };
 
         let first = item_at(seed)?;
         let mut right = vec![first];
@@ -454,7 +498,11 @@ impl Cluster {
     /// char before the run) and ends with an odd char or an annotation of it.
     fn trim(&mut self) {
         let odd = |c: Class| matches!(c, Class::Anchor | Class::Strong | Class::Weak);
-        let start = self.items.iter().position(|x| odd(x.1)).unwrap_or(self.items.len());
+        let start = self
+            .items
+            .iter()
+            .position(|x| odd(x.1))
+            .unwrap_or(self.items.len());
         self.items.drain(..start);
         while let Some(last) = self.items.last() {
             let keep = odd(last.1)
@@ -510,7 +558,8 @@ impl Cluster {
 
 fn touches_han(input: &str, r: &Range<usize>) -> bool {
     let is_han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
-    input[..r.start].chars().next_back().is_some_and(is_han) || input[r.end..].chars().next().is_some_and(is_han)
+    input[..r.start].chars().next_back().is_some_and(is_han)
+        || input[r.end..].chars().next().is_some_and(is_han)
 }
 
 /// Fold full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space to
@@ -551,15 +600,23 @@ mod tests {
 
     fn garbled(s: &str) -> Vec<&str> {
         let n = Normalizer::new();
-        n.normalize(s).garbled.iter().map(|r| &s[r.clone()]).collect()
+        n.normalize(s)
+            .garbled
+            .iter()
+            .map(|r| &s[r.clone()])
+            .collect()
     }
 
     #[test]
     fn annotations_removed_genuine_parentheses_kept() {
         let n = Normalizer::new();
-        let s = "業(yè)務(wù)和超市l(wèi)ogo,合夥企業(有限合伙)(10亿元)(NASDAQ: BIDU)(Apollo)(2)(ma)";
+        let s =
+            "業(yè)務(wù)和超市l(wèi)ogo,合夥企業(有限合伙)(10亿元)(NASDAQ: BIDU)(Apollo)(2)(ma)";
         let out = n.normalize(s);
-        assert_eq!(out.text, "業務和超市logo,合夥企業(有限合伙)(10亿元)(NASDAQ: BIDU)(Apollo)(2)(ma)");
+        assert_eq!(
+            out.text,
+            "業務和超市logo,合夥企業(有限合伙)(10亿元)(NASDAQ: BIDU)(Apollo)(2)(ma)"
+        );
         assert_eq!(out.findings.len(), 3);
         assert_eq!(out.map.span(0, 6), (0, 11));
     }

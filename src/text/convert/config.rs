@@ -99,12 +99,11 @@ pub(crate) fn load_plan(source: &DataSource, config_name: &str) -> Result<Plan> 
         line: 0,
         message,
     };
-    let json: Value =
-        serde_json::from_str(&text).map_err(|e| Error::Dictionary {
-            file: where_.clone(),
-            line: e.line(),
-            message: e.to_string(),
-        })?;
+    let json: Value = serde_json::from_str(&text).map_err(|e| Error::Dictionary {
+        file: where_.clone(),
+        line: e.line(),
+        message: e.to_string(),
+    })?;
     let steps = |key: &str| -> Result<Vec<DictGroup>> {
         let Some(list) = json.get(key) else {
             return Ok(Vec::new());
@@ -131,7 +130,9 @@ pub(crate) fn load_plan(source: &DataSource, config_name: &str) -> Result<Plan> 
         Some(seg) => {
             let kind = seg.get("type").and_then(Value::as_str);
             if kind != Some("mmseg") {
-                return Err(bad(format!("segmentation type {kind:?} is not supported (only mmseg)")));
+                return Err(bad(format!(
+                    "segmentation type {kind:?} is not supported (only mmseg)"
+                )));
             }
             let d = seg
                 .get("dict")
@@ -151,11 +152,7 @@ pub(crate) fn load_plan(source: &DataSource, config_name: &str) -> Result<Plan> 
 }
 
 /// The text dictionaries of a `dict` object: one, or a group's members.
-fn load_dicts(
-    source: &DataSource,
-    d: &Value,
-    bad: &dyn Fn(String) -> Error,
-) -> Result<Vec<Dict>> {
+fn load_dicts(source: &DataSource, d: &Value, bad: &dyn Fn(String) -> Error) -> Result<Vec<Dict>> {
     match d.get("type").and_then(Value::as_str) {
         Some("group") => {
             let members = d

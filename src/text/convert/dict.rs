@@ -60,7 +60,9 @@ impl Dict {
             let n = key.chars().count();
             let max = self.phrase_max.entry(first).or_insert(0);
             *max = (*max).max(n);
-            self.phrases.entry(key.into()).or_insert_with(|| value.into());
+            self.phrases
+                .entry(key.into())
+                .or_insert_with(|| value.into());
         }
         Ok(())
     }
@@ -207,6 +209,9 @@ mod tests {
     #[test]
     fn malformed_line_names_file_and_line() {
         let e = Dict::parse("my.txt", "# ok\n好\t好\nbad line\n").unwrap_err();
-        assert_eq!(e.to_string(), "my.txt:3: expected `key<TAB>value`, found no tab");
+        assert_eq!(
+            e.to_string(),
+            "my.txt:3: expected `key<TAB>value`, found no tab"
+        );
     }
 }

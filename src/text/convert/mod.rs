@@ -78,7 +78,11 @@ impl FromStr for Variant {
             "hk2s" => Variant::Hk2s,
             "tw2sp" => Variant::Tw2sp,
             "hk2sp" => Variant::Hk2sp,
-            _ => return Err(format!("unknown conversion {s:?} (auto, t2s, tw2s, hk2s, tw2sp, hk2sp)")),
+            _ => {
+                return Err(format!(
+                    "unknown conversion {s:?} (auto, t2s, tw2s, hk2s, tw2sp, hk2sp)"
+                ))
+            }
         })
     }
 }
@@ -115,7 +119,10 @@ impl fmt::Debug for OpenccConverter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OpenccConverter")
             .field("config", &self.variant_name)
-            .field("protected", &self.protected.as_ref().map(|p| p.patterns_len()))
+            .field(
+                "protected",
+                &self.protected.as_ref().map(|p| p.patterns_len()),
+            )
             .finish()
     }
 }
@@ -124,7 +131,11 @@ impl OpenccConverter {
     /// A converter for one of the built-in configurations
     /// ([`Variant::Auto`] is [`AutoConverter`]'s business: here it means t2s).
     pub fn builtin(variant: Variant) -> Result<Self> {
-        let variant = if variant == Variant::Auto { Variant::T2s } else { variant };
+        let variant = if variant == Variant::Auto {
+            Variant::T2s
+        } else {
+            variant
+        };
         Self::load(DataSource::Builtin, variant.config_name())
     }
 
@@ -267,7 +278,8 @@ enum VariantForm {
 }
 
 fn variant_table() -> &'static std::collections::HashMap<char, VariantForm> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<char, VariantForm>> = std::sync::OnceLock::new();
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<char, VariantForm>> =
+        std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t = std::collections::HashMap::new();
         let pairs = |file: &str| -> Vec<(char, char)> {
@@ -293,7 +305,14 @@ fn variant_table() -> &'static std::collections::HashMap<char, VariantForm> {
         }
         for &(k, _) in &hk {
             let both = t.get(&k) == Some(&VariantForm::Taiwan);
-            t.insert(k, if both { VariantForm::Both } else { VariantForm::HongKong });
+            t.insert(
+                k,
+                if both {
+                    VariantForm::Both
+                } else {
+                    VariantForm::HongKong
+                },
+            );
         }
         t
     })
@@ -408,7 +427,8 @@ impl Convert for OpenccConverter {
                 Some((_, prev)) => (out, map.compose(&prev)),
             });
         }
-        let (out, map) = stage.unwrap_or_else(|| (input.to_string(), OffsetMap::identity(input.len())));
+        let (out, map) =
+            stage.unwrap_or_else(|| (input.to_string(), OffsetMap::identity(input.len())));
         let map = match current {
             Some((_, norm)) => map.compose(&norm),
             None => map,
@@ -456,10 +476,22 @@ mod tests {
 
     #[test]
     fn variants_load() {
-        for v in [Variant::T2s, Variant::Tw2s, Variant::Hk2s, Variant::Tw2sp, Variant::Hk2sp] {
+        for v in [
+            Variant::T2s,
+            Variant::Tw2s,
+            Variant::Hk2s,
+            Variant::Tw2sp,
+            Variant::Hk2sp,
+        ] {
             let c = OpenccConverter::builtin(v).unwrap();
             assert!(!c.convert("軟體").text.is_empty());
         }
-        assert_eq!(OpenccConverter::builtin(Variant::Tw2sp).unwrap().convert("軟體").text, "软件");
+        assert_eq!(
+            OpenccConverter::builtin(Variant::Tw2sp)
+                .unwrap()
+                .convert("軟體")
+                .text,
+            "软件"
+        );
     }
 }
