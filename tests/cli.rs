@@ -1,0 +1,131 @@
+//! The examples binary's command-line contract (OUTPUT.md).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            // `cargo test` builds examples beside the test binaries' folder;
+            // `cargo test --test cli` does not, so build it then.
+            let mut p = std::env::current_exe().unwrap();
+            p.pop();
+            if p.ends_with("deps") {
+                p.pop();
+            }
+            let exe = p.join("examples").join(format!("extract{}", std::env::consts::EXE_SUFFIX));
+            if !exe.exists() {
+                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+                let mut cmd = Command::new(cargo);
+                cmd.args(["build", "--example", "extract"]);
+                if !cfg!(debug_assertions) {
+                    cmd.arg("--release");
+                }
+                let status = cmd.current_dir(env!("CARGO_MANIFEST_DIR")).status().unwrap();
+                assert!(status.success(), "building examples/extract failed");
+            }
+            exe
+        })
+        .clone()
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("examples/extract is built by `cargo test`");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn seed_file_with_doc_date() {
+    let out = run(&["--doc-date", "2022-10-21", "--text", "fixtures/seed_tmall_wechat_trad.txt"], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let docs = lines(&out);
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["id"], "fixtures/seed_tmall_wechat_trad.txt");
+    assert_eq!(docs[0]["doc_date"], "2022-10-21");
+    assert!(docs[0]["simplified"].as_str().unwrap().starts_with("天猫在微信卖货"));
+}
+
+#[test]
+fn stdin_text() {
+    let out = run(&["--text"], "騰訊和阿里".as_bytes());
+    assert!(out.status.success());
+    assert_eq!(lines(&out)[0]["simplified"], "腾讯和阿里");
+}
+
+#[test]
+fn jsonl_echoes_ids_in_order_with_per_line_dates() {
+    let input = concat!(
+        r#"{"id": "a", "text": "業(yè)務"}"#, "\n",
+        r#"{"id": 7, "text": "頭髮", "doc_date": "2013-02-12T04:30:00"}"#, "\n",
+        "\n",
+        r#"{"id": "c", "text": "訊息"}"#, "\n",
+    );
+    let out = run(&["--jsonl", "--text", "--tokens"], input.as_bytes());
+    assert!(out.status.success());
+    let docs = lines(&out);
+    let ids: Vec<String> = docs.iter().map(|d| d["id"].to_string()).collect();
+    assert_eq!(ids, [r#""a""#, "\"7\"", r#""c""#]);
+    assert_eq!(docs[0]["simplified"], "业务");
+    assert_eq!(docs[0]["diagnostics"][0]["kind"], "pinyin_annotation");
+    assert_eq!(docs[1]["reference"], "2013-02-12T04:30:00");
+    assert!(docs[2]["tokens"].is_array());
+}
+
+#[test]
+fn bad_jsonl_line_is_reported_and_the_rest_processed() {
+    let input = "{\"id\": \"a\", \"text\": \"好\"}\nnot json\n{\"id\": \"b\", \"text\": \"好\"}\n";
+    let out = run(&["--jsonl"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(lines(&out).len(), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>:2"));
+}
+
+#[test]
+fn unreadable_and_non_utf8_files_fail_at_the_end_but_others_are_processed() {
+    let dir = std::env::temp_dir().join(format!("zhextract-cli-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("a.txt"), "騰訊").unwrap();
+    std::fs::write(dir.join("sub/b.txt"), b"ab\xffcd").unwrap();
+    std::fs::write(dir.join("c.md"), "ignored").unwrap();
+    let d = dir.to_str().unwrap();
+    let missing = dir.join("missing.txt");
+    let out = run(&[d, missing.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let docs = lines(&out);
+    assert_eq!(docs.len(), 1);
+    assert!(docs[0]["id"].as_str().unwrap().ends_with("a.txt"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("b.txt") && err.contains("byte 2"), "{err}");
+    assert!(err.contains("missing.txt"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn table_format_and_bad_options() {
+    let out = run(&["--format", "table", "--doc-date", "2022-10-21"], "業(yè)務".as_bytes());
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("PinyinAnnotation") && text.contains("2022-10-21"), "{text}");
+    let out = run(&["--doc-date", "2022-13-01"], b"x");
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["--time-bias", "sideways"], b"x");
+    assert_eq!(out.status.code(), Some(2));
+}
