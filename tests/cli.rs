@@ -15,7 +15,9 @@ fn bin() -> PathBuf {
             if p.ends_with("deps") {
                 p.pop();
             }
-            let exe = p.join("examples").join(format!("extract{}", std::env::consts::EXE_SUFFIX));
+            let exe = p
+                .join("examples")
+                .join(format!("extract{}", std::env::consts::EXE_SUFFIX));
             if !exe.exists() {
                 let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
                 let mut cmd = Command::new(cargo);
@@ -23,7 +25,10 @@ fn bin() -> PathBuf {
                 if !cfg!(debug_assertions) {
                     cmd.arg("--release");
                 }
-                let status = cmd.current_dir(env!("CARGO_MANIFEST_DIR")).status().unwrap();
+                let status = cmd
+                    .current_dir(env!("CARGO_MANIFEST_DIR"))
+                    .status()
+                    .unwrap();
                 assert!(status.success(), "building examples/extract failed");
             }
             exe
@@ -54,13 +59,28 @@ fn lines(out: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn seed_file_with_doc_date() {
-    let out = run(&["--doc-date", "2022-10-21", "--text", "fixtures/seed_tmall_wechat_trad.txt"], b"");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        &[
+            "--doc-date",
+            "2022-10-21",
+            "--text",
+            "fixtures/seed_tmall_wechat_trad.txt",
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let docs = lines(&out);
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["id"], "fixtures/seed_tmall_wechat_trad.txt");
     assert_eq!(docs[0]["doc_date"], "2022-10-21");
-    assert!(docs[0]["simplified"].as_str().unwrap().starts_with("天猫在微信卖货"));
+    assert!(docs[0]["simplified"]
+        .as_str()
+        .unwrap()
+        .starts_with("天猫在微信卖货"));
 }
 
 #[test]
@@ -73,10 +93,13 @@ fn stdin_text() {
 #[test]
 fn jsonl_echoes_ids_in_order_with_per_line_dates() {
     let input = concat!(
-        r#"{"id": "a", "text": "業(yè)務"}"#, "\n",
-        r#"{"id": 7, "text": "頭髮", "doc_date": "2013-02-12T04:30:00"}"#, "\n",
+        r#"{"id": "a", "text": "業(yè)務"}"#,
         "\n",
-        r#"{"id": "c", "text": "訊息"}"#, "\n",
+        r#"{"id": 7, "text": "頭髮", "doc_date": "2013-02-12T04:30:00"}"#,
+        "\n",
+        "\n",
+        r#"{"id": "c", "text": "訊息"}"#,
+        "\n",
     );
     let out = run(&["--jsonl", "--text", "--tokens"], input.as_bytes());
     assert!(out.status.success());
@@ -120,10 +143,16 @@ fn unreadable_and_non_utf8_files_fail_at_the_end_but_others_are_processed() {
 
 #[test]
 fn table_format_and_bad_options() {
-    let out = run(&["--format", "table", "--doc-date", "2022-10-21"], "業(yè)務".as_bytes());
+    let out = run(
+        &["--format", "table", "--doc-date", "2022-10-21"],
+        "業(yè)務".as_bytes(),
+    );
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("PinyinAnnotation") && text.contains("2022-10-21"), "{text}");
+    assert!(
+        text.contains("PinyinAnnotation") && text.contains("2022-10-21"),
+        "{text}"
+    );
     let out = run(&["--doc-date", "2022-13-01"], b"x");
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["--time-bias", "sideways"], b"x");

@@ -4,7 +4,12 @@ use serde_json::{json, Value};
 use zhextract::*;
 
 fn span(start: usize, end: usize) -> Span {
-    Span { start, end, char_start: start / 3, char_end: end / 3 }
+    Span {
+        start,
+        end,
+        char_start: start / 3,
+        char_end: end / 3,
+    }
 }
 
 fn mention(text: &str) -> Mention {
@@ -62,10 +67,15 @@ fn document_serializes_to_the_contract() {
             span: span(6, 12),
             message: "removed '(lián)'".into(),
         }],
-        tokens: Some(vec![Token { text: "騰訊".into(), pos: "nt".into(), span: span(0, 6) }]),
+        tokens: Some(vec![Token {
+            text: "騰訊".into(),
+            pos: "nt".into(),
+            span: span(0, 6),
+        }]),
     };
     let got = serde_json::to_value(&doc).unwrap();
-    let s = |a: usize, b: usize| json!({"start": a, "end": b, "char_start": a / 3, "char_end": b / 3});
+    let s =
+        |a: usize, b: usize| json!({"start": a, "end": b, "char_start": a / 3, "char_end": b / 3});
     let m = |t: &str| json!({"text": t, "normalized": t, "canonical": t, "type": "ORG", "start": 0, "end": 6, "char_start": 0, "char_end": 2});
     let want = json!({
         "id": "seed",
@@ -114,10 +124,23 @@ fn enum_spellings() {
 fn optional_fields_are_left_out_when_not_asked_for() {
     let ex = Extractor::new().unwrap();
     let got = serde_json::to_value(ex.extract("騰訊").unwrap()).unwrap();
-    let mut keys: Vec<&str> = got.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = got
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["diagnostics", "doc_date", "doc_date_source", "entities", "reference", "times", "triples"]
+        [
+            "diagnostics",
+            "doc_date",
+            "doc_date_source",
+            "entities",
+            "reference",
+            "times",
+            "triples"
+        ]
     );
 }

@@ -45,7 +45,10 @@ fn garbled_runs_are_flagged_and_real_question_marks_are_not() {
     assert!(garbled[3].contains("?;ヂ?"));
     let real = SEED.find("一大步呢?").unwrap() + "一大步呢".len();
     for d in &doc.diagnostics {
-        assert!(!(d.span.start..d.span.end).contains(&real), "the real question mark was flagged: {d:?}");
+        assert!(
+            !(d.span.start..d.span.end).contains(&real),
+            "the real question mark was flagged: {d:?}"
+        );
     }
 }
 
@@ -55,14 +58,19 @@ fn converted_to_simplified_and_every_span_is_valid() {
     let simplified = doc.simplified.as_deref().unwrap();
     assert!(simplified.starts_with("天猫在微信卖货,阿里腾讯互联互通取得重大进展"));
     assert!(simplified.contains("浙江天猫技术有限公司全资持股"));
-    assert_eq!(simplified.chars().filter(|&c| c == '?').count(), SEED.chars().filter(|&c| c == '?').count());
+    assert_eq!(
+        simplified.chars().filter(|&c| c == '?').count(),
+        SEED.chars().filter(|&c| c == '?').count()
+    );
     check_document(SEED, &doc);
 }
 
 #[test]
 fn reference_date_is_echoed() {
     let ex = extractor();
-    let doc = ex.extract_at(SEED, Some("2022-10-21".parse().unwrap())).unwrap();
+    let doc = ex
+        .extract_at(SEED, Some("2022-10-21".parse().unwrap()))
+        .unwrap();
     let json = serde_json::to_value(&doc).unwrap();
     assert_eq!(json["doc_date"], "2022-10-21");
     assert_eq!(json["reference"], "2022-10-21T00:00:00");

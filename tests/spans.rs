@@ -11,12 +11,46 @@ use zhextract::text::{fold_width, Convert, Normalizer, OpenccConverter, Variant}
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         // Traditional and Simplified Han, some with phrase conversions
-        prop::sample::select(vec!["騰訊", "腾讯", "一目瞭然", "業務", "頭髮", "著作", "裡面", "乾燥", "说", "爲了"]).prop_map(String::from),
+        prop::sample::select(vec![
+            "騰訊",
+            "腾讯",
+            "一目瞭然",
+            "業務",
+            "頭髮",
+            "著作",
+            "裡面",
+            "乾燥",
+            "说",
+            "爲了"
+        ])
+        .prop_map(String::from),
         // an inserted pinyin annotation, ASCII or full-width parentheses
-        prop::sample::select(vec!["(lián)", "(yè)", "（wù）", "(zhuǎn)", "(ma)", "(Apollo)", "(2)"]).prop_map(String::from),
+        prop::sample::select(vec![
+            "(lián)",
+            "(yè)",
+            "（wù）",
+            "(zhuǎn)",
+            "(ma)",
+            "(Apollo)",
+            "(2)"
+        ])
+        .prop_map(String::from),
         "[a-zA-Z0-9 ,.?!/;]{1,6}",
         "[\u{FF01}-\u{FF5E}\u{3000}]{1,4}",
-        prop::sample::select(vec!["😀", "👍🏽", "e\u{301}", "a\u{308}\u{323}", "\u{FEFF}", "\u{FFFD}", "Ψ", "ヂ", "ㄩ", "\n", "\r\n"]).prop_map(String::from),
+        prop::sample::select(vec![
+            "😀",
+            "👍🏽",
+            "e\u{301}",
+            "a\u{308}\u{323}",
+            "\u{FEFF}",
+            "\u{FFFD}",
+            "Ψ",
+            "ヂ",
+            "ㄩ",
+            "\n",
+            "\r\n"
+        ])
+        .prop_map(String::from),
         "[\u{4E00}-\u{9FFF}]{1,3}",
         "[\u{20000}-\u{2000F}]{1,2}",
     ]
@@ -27,7 +61,10 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn positions(s: &str) -> Vec<usize> {
-    s.char_indices().map(|(i, _)| i).chain(std::iter::once(s.len())).collect()
+    s.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()))
+        .collect()
 }
 
 proptest! {

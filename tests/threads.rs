@@ -17,7 +17,13 @@ fn four_threads_get_identical_documents() {
     let expected = ex.extract(SEED).unwrap();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..4)
-            .map(|_| s.spawn(|| (0..5).map(|_| ex.extract(SEED).unwrap()).collect::<Vec<_>>()))
+            .map(|_| {
+                s.spawn(|| {
+                    (0..5)
+                        .map(|_| ex.extract(SEED).unwrap())
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         for h in handles {
             for doc in h.join().unwrap() {

@@ -22,11 +22,26 @@ pub fn extractor() -> &'static Extractor {
 /// Panics unless `span` is a valid span of `input` whose text is `text`.
 pub fn check_span(input: &str, span: &Span, text: Option<&str>) {
     assert!(span.start <= span.end, "start > end: {span:?}");
-    assert!(input.is_char_boundary(span.start) && input.is_char_boundary(span.end), "not on char boundaries: {span:?}");
-    assert_eq!(input[..span.start].chars().count(), span.char_start, "char_start disagrees: {span:?}");
-    assert_eq!(input[..span.end].chars().count(), span.char_end, "char_end disagrees: {span:?}");
+    assert!(
+        input.is_char_boundary(span.start) && input.is_char_boundary(span.end),
+        "not on char boundaries: {span:?}"
+    );
+    assert_eq!(
+        input[..span.start].chars().count(),
+        span.char_start,
+        "char_start disagrees: {span:?}"
+    );
+    assert_eq!(
+        input[..span.end].chars().count(),
+        span.char_end,
+        "char_end disagrees: {span:?}"
+    );
     if let Some(t) = text {
-        assert_eq!(&input[span.start..span.end], t, "text is not input[start..end]");
+        assert_eq!(
+            &input[span.start..span.end],
+            t,
+            "text is not input[start..end]"
+        );
     }
 }
 

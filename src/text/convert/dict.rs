@@ -6,9 +6,12 @@
 //! dictionaries in order and takes the first one that matches at all
 //! (OpenCC's `short_circuit` policy), with that dictionary's longest match.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::error::{Error, Result};
+
+/// Longest key, in chars, that matching looks for.
+const MAX_KEY_CHARS: usize = 32;
 
 /// One text dictionary.
 #[derive(Debug, Default)]
@@ -71,16 +74,23 @@ impl Dict {
     pub(crate) fn match_prefix(&self, s: &str) -> Option<(usize, &str)> {
         let first = s.chars().next()?;
         if let Some(&max) = self.phrase_max.get(&first) {
-            // byte ends of the first `max` chars
-            let ends: Vec<usize> = s
+            // byte ends of the first `max` chars (keys are short: OpenCC's
+            // longest is 10 chars; longer user keys are matched up to 32)
+            let mut ends = [0usize; MAX_KEY_CHARS];
+            let mut n = 0;
+            for (i, _) in s
                 .char_indices()
                 .skip(1)
-                .map(|(i, _)| i)
-                .chain(std::iter::once(s.len()))
-                .take(max)
-                .collect();
-            for n in (2..=ends.len()).rev() {
-                let end = ends[n - 1];
+                .chain(std::iter::once((s.len(), ' ')))
+            {
+                if n == max.min(MAX_KEY_CHARS) {
+                    break;
+                }
+                ends[n] = i;
+                n += 1;
+            }
+            for k in (2..=n).rev() {
+                let end = ends[k - 1];
                 if let Some(v) = self.phrases.get(&s[..end]) {
                     return Some((end, v));
                 }
@@ -128,10 +138,10 @@ impl DictGroup {
         let mut group = DictGroup {
             dicts,
             bmp: Vec::new(),
-            astral: HashMap::new(),
+            astral: HashMap::default(),
             values: Vec::new(),
         };
-        let mut entries: HashMap<char, CharEntry> = HashMap::new();
+        let mut entries: HashMap<char, CharEntry> = HashMap::default();
         for d in &group.dicts {
             for c in d.phrase_starts() {
                 entries.entry(c).or_default().phrase = true;

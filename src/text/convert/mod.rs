@@ -247,19 +247,14 @@ impl OpenccConverter {
 /// ```
 pub fn detect_variant(text: &str) -> Variant {
     let table = variant_table();
-    let (mut tw, mut hk, mut shared, mut standard) = (0usize, 0usize, 0usize, 0usize);
+    let mut counts = [0usize; 5];
     for c in text.chars() {
-        if (c as u32) < 0x4E00 {
-            continue;
-        }
-        match table.get(&c) {
-            Some(VariantForm::Taiwan) => tw += 1,
-            Some(VariantForm::HongKong) => hk += 1,
-            Some(VariantForm::Both) => shared += 1,
-            Some(VariantForm::Standard) => standard += 1,
-            None => {}
+        let u = c as usize;
+        if (0x4E00..0x10000).contains(&u) {
+            counts[table[u] as usize] += 1;
         }
     }
+    let [_, tw, hk, shared, standard] = counts;
     if (tw + shared).max(hk + shared) <= standard {
         Variant::T2s
     } else if hk > tw {
@@ -270,18 +265,20 @@ pub fn detect_variant(text: &str) -> Variant {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum VariantForm {
-    Taiwan,
-    HongKong,
-    Both,
-    Standard,
+    None = 0,
+    Taiwan = 1,
+    HongKong = 2,
+    Both = 3,
+    Standard = 4,
 }
 
-fn variant_table() -> &'static std::collections::HashMap<char, VariantForm> {
-    static TABLE: std::sync::OnceLock<std::collections::HashMap<char, VariantForm>> =
-        std::sync::OnceLock::new();
+/// Variant form of every BMP char (all the variant characters are in the BMP).
+fn variant_table() -> &'static [VariantForm] {
+    static TABLE: std::sync::OnceLock<Vec<VariantForm>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t = std::collections::HashMap::new();
+        let mut t = vec![VariantForm::None; 0x10000];
         let pairs = |file: &str| -> Vec<(char, char)> {
             config::builtin_file(file)
                 .unwrap_or_default()
@@ -297,22 +294,26 @@ fn variant_table() -> &'static std::collections::HashMap<char, VariantForm> {
         };
         let tw = pairs("TWVariantsRev.txt");
         let hk = pairs("HKVariantsRev.txt");
+        let slot = |c: char| (c as usize) < 0x10000;
         for &(_, v) in tw.iter().chain(&hk) {
-            t.insert(v, VariantForm::Standard);
+            if slot(v) {
+                t[v as usize] = VariantForm::Standard;
+            }
         }
         for &(k, _) in &tw {
-            t.insert(k, VariantForm::Taiwan);
+            if slot(k) {
+                t[k as usize] = VariantForm::Taiwan;
+            }
         }
         for &(k, _) in &hk {
-            let both = t.get(&k) == Some(&VariantForm::Taiwan);
-            t.insert(
-                k,
-                if both {
+            if slot(k) {
+                let both = t[k as usize] == VariantForm::Taiwan;
+                t[k as usize] = if both {
                     VariantForm::Both
                 } else {
                     VariantForm::HongKong
-                },
-            );
+                };
+            }
         }
         t
     })
