@@ -234,7 +234,13 @@ impl Normalizer {
             if !(is_anchor(c) || is_latin1_mojibake(c)) {
                 continue;
             }
-            if let Some(run) = Cluster::grow(input, i, annotations, &ctx, self) {
+            if let Some(mut run) = Cluster::grow(input, i, annotations, &ctx, self) {
+                // `?lián)`: the annotation's `(` was garbled into the `?`
+                if let Some(q) = input[run.clone()].rfind('?') {
+                    let after = run.start + q + 1;
+                    let tail = self.orphan_annotation_tail(&input[after..]);
+                    run.end = run.end.max(after + tail);
+                }
                 match runs.last_mut() {
                     Some(last) if run.start <= last.end => last.end = last.end.max(run.end),
                     _ => runs.push(run),
@@ -242,6 +248,20 @@ impl Normalizer {
             }
         }
         runs
+    }
+
+    /// Length of the rest of an annotation whose `(` was garbled away
+    /// (`lián)` after `?`), or 0.
+    fn orphan_annotation_tail(&self, rest: &str) -> usize {
+        let Some(close) = rest.chars().take(MAX_SYLLABLE + 1).position(|c| c == ')') else {
+            return 0;
+        };
+        let body: String = rest.chars().take(close).collect();
+        if self.is_toned_syllable(&body) {
+            body.len() + 1
+        } else {
+            0
+        }
     }
 
     fn classify(&self, c: char, ctx: &Context) -> Class {
