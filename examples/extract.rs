@@ -52,6 +52,9 @@ struct Args {
         default_value = "auto"
     )]
     conversion: String,
+    /// Turn off jieba's HMM for unknown words.
+    #[arg(long)]
+    no_hmm: bool,
     /// Use the C++ libopencc backend (needs the `opencc` cargo feature).
     #[arg(long)]
     libopencc: bool,
@@ -104,7 +107,11 @@ fn run(args: &Args) -> Result<bool, String> {
         .time_bias(bias)
         .include_tokens(args.tokens)
         .include_simplified(args.text)
-        .conversion(variant);
+        .conversion(variant)
+        .hmm(!args.no_hmm);
+    for f in &args.lexicon {
+        builder = builder.lexicon_file(f);
+    }
     if let Some(d) = &args.doc_date {
         let r: Reference = d.parse().map_err(|e| format!("--doc-date: {e}"))?;
         builder = builder.reference(r);

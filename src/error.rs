@@ -55,6 +55,17 @@ pub enum Error {
         message: String,
     },
 
+    /// A lexicon file has a malformed line.
+    #[error("{file}:{line}: {message}")]
+    Lexicon {
+        /// The lexicon file.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Io {

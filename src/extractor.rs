@@ -13,6 +13,8 @@ use jiff::civil::{Date, DateTime, Time};
 
 use crate::document::{Diagnostic, DocDateSource, Document, Token};
 use crate::error::{Error, Result};
+use crate::lexicon::Lexicon;
+use crate::segment::{split_sentences, Tokenizer};
 use crate::text::{
     fold_width, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter, Variant,
 };
@@ -164,6 +166,9 @@ pub struct ExtractorBuilder {
     opencc_dir: Option<PathBuf>,
     protected_words: Vec<String>,
     max_input_bytes: usize,
+    hmm: bool,
+    lexicon: Option<Lexicon>,
+    lexicon_files: Vec<PathBuf>,
 }
 
 impl Default for ExtractorBuilder {
@@ -178,6 +183,9 @@ impl Default for ExtractorBuilder {
             opencc_dir: None,
             protected_words: Vec::new(),
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            hmm: true,
+            lexicon: None,
+            lexicon_files: Vec::new(),
         }
     }
 }
@@ -245,8 +253,48 @@ impl ExtractorBuilder {
         self
     }
 
+    /// jieba's HMM for words its dictionary lacks (default on: it keeps
+    /// unknown names whole more often).
+    pub fn hmm(mut self, yes: bool) -> Self {
+        self.hmm = yes;
+        self
+    }
+
+    /// Use this lexicon instead of the built-in one.
+    pub fn lexicon(mut self, lexicon: Lexicon) -> Self {
+        self.lexicon = Some(lexicon);
+        self
+    }
+
+    /// Add a lexicon file (`surface<TAB>TYPE[<TAB>canonical]`); its entries
+    /// override the built-in ones. Surfaces may be written in Traditional.
+    pub fn lexicon_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.lexicon_files.push(path.into());
+        self
+    }
+
     /// Build the extractor: loads dictionaries and compiles tables, once.
-    pub fn build(self) -> Result<Extractor> {
+    pub fn build(mut self) -> Result<Extractor> {
+        let normalizer = Normalizer::new();
+        let probe = OpenccConverter::builtin(Variant::T2s)?;
+        let mut lexicon = self.lexicon.take().unwrap_or_else(Lexicon::builtin);
+        for path in &self.lexicon_files {
+            let mut user = Lexicon::empty();
+            user.add_file(path)?;
+            for mut e in user.iter().cloned() {
+                // matching happens on Simplified text
+                e.surface = probe.convert(&e.surface).text;
+                lexicon.insert(e);
+            }
+        }
+        // names the converter would corrupt (Simplified 乾安县 -> 干安县)
+        for e in lexicon.iter() {
+            let traditional = e.surface.chars().any(|c| normalizer.is_traditional_only(c));
+            if !traditional && probe.convert(&e.surface).text != e.surface {
+                self.protected_words.push(e.surface.clone());
+            }
+        }
+        let tokenizer = Tokenizer::new(&lexicon, self.hmm);
         let converter: Box<dyn Convert> = match self.backend {
             ConvertBackend::Builtin => match (&self.opencc_dir, self.variant) {
                 (None, Variant::Auto) => Box::new(AutoConverter::builtin(&self.protected_words)?),
@@ -273,8 +321,10 @@ impl ExtractorBuilder {
         };
         Ok(Extractor {
             inner: Arc::new(Inner {
-                normalizer: Normalizer::new(),
+                normalizer,
                 converter,
+                tokenizer,
+                lexicon,
                 options: self,
             }),
         })
@@ -298,6 +348,9 @@ pub struct Extractor {
 struct Inner {
     normalizer: Normalizer,
     converter: Box<dyn Convert>,
+    tokenizer: Tokenizer,
+    #[allow(dead_code)] // read by the entity rules
+    lexicon: Lexicon,
     options: ExtractorBuilder,
 }
 
@@ -361,7 +414,7 @@ impl Extractor {
         let normalized = self.inner.normalizer.normalize(text);
         let converted = self.inner.converter.convert(&normalized.text);
         let map = converted.map.compose(&normalized.map);
-        let _analysis = match fold_width(&converted.text) {
+        let analysis = match fold_width(&converted.text) {
             Some((folded, fold_map)) => Analysis {
                 text: Cow::Owned(folded),
                 map: fold_map.compose(&map),
@@ -371,6 +424,14 @@ impl Extractor {
                 map,
             },
         };
+
+        let sentences = split_sentences(&analysis.text);
+        let mut tokens = Vec::with_capacity(analysis.text.len() / 5);
+        for s in &sentences {
+            self.inner
+                .tokenizer
+                .tokenize_into(&analysis.text[s.clone()], s.start, &mut tokens);
+        }
 
         let index = CharIndex::new(text);
         let diagnostics = normalized
@@ -397,7 +458,19 @@ impl Extractor {
             times: Vec::new(),
             triples: Vec::new(),
             diagnostics,
-            tokens: opts.include_tokens.then(Vec::<Token>::new),
+            tokens: opts.include_tokens.then(|| {
+                tokens
+                    .iter()
+                    .map(|t| {
+                        let (s, e) = analysis.map.span(t.start, t.end);
+                        Token {
+                            text: text[s..e].to_string(),
+                            pos: t.pos.to_string(),
+                            span: index.span(s, e),
+                        }
+                    })
+                    .collect()
+            }),
         })
     }
 }

@@ -5,6 +5,8 @@
 mod document;
 mod error;
 mod extractor;
+mod lexicon;
+pub mod segment;
 pub mod text;
 
 pub use document::{
@@ -15,3 +17,4 @@ pub use error::{Error, Result};
 pub use extractor::{
     ConvertBackend, Extractor, ExtractorBuilder, Reference, TimeBias, DEFAULT_MAX_INPUT_BYTES,
 };
+pub use lexicon::{LexEntry, Lexicon};

@@ -103,6 +103,11 @@ impl Normalizer {
         }
     }
 
+    /// Whether `c` is a character only Traditional text uses (t2s always changes it).
+    pub fn is_traditional_only(&self, c: char) -> bool {
+        self.trad_only.contains(&c)
+    }
+
     /// Clean `input`. See the module docs.
     pub fn normalize(&self, input: &str) -> Normalized {
         let mut findings = Vec::new();

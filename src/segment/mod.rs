@@ -1,0 +1,10 @@
+//! Segmentation of the converted text: sentences, and tokens with POS tags.
+//!
+//! Spans here are byte offsets into the text given (the analysis text of the
+//! pipeline); the extractor maps them to the original input.
+
+mod sentence;
+mod tokenizer;
+
+pub use sentence::split_sentences;
+pub use tokenizer::{Token, Tokenizer};
