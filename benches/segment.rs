@@ -14,7 +14,11 @@ use zhextract::segment::{split_sentences, Tokenizer};
 use zhextract::{Extractor, Lexicon};
 
 fn read(name: &str) -> Option<String> {
-    std::fs::read_to_string(format!("{}/../shared/bench/{name}", env!("CARGO_MANIFEST_DIR"))).ok()
+    std::fs::read_to_string(format!(
+        "{}/../shared/bench/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .ok()
 }
 
 fn corpora() -> (String, String) {
@@ -22,7 +26,10 @@ fn corpora() -> (String, String) {
     let fallback = seed.repeat(1_000_000 / seed.len() + 1);
     let trad = read("news-trad.txt").unwrap_or_else(|| fallback.clone());
     let simp = read("news-simp.txt").unwrap_or_else(|| {
-        let ex = Extractor::builder().include_simplified(true).build().unwrap();
+        let ex = Extractor::builder()
+            .include_simplified(true)
+            .build()
+            .unwrap();
         ex.extract(&fallback).unwrap().simplified.unwrap()
     });
     (simp, trad)
@@ -49,7 +56,9 @@ fn segment(c: &mut Criterion) {
         })
     });
     g.throughput(Throughput::Bytes(trad.len() as u64));
-    g.bench_function("d_extract_traditional", |b| b.iter(|| extractor.extract(&trad).unwrap().diagnostics.len()));
+    g.bench_function("d_extract_traditional", |b| {
+        b.iter(|| extractor.extract(&trad).unwrap().diagnostics.len())
+    });
     g.finish();
 
     let mut g = c.benchmark_group("construct");
