@@ -42,6 +42,12 @@ struct Args {
     /// Extra rule file (repeatable).
     #[arg(long, value_name = "FILE")]
     rules: Vec<PathBuf>,
+    /// Run the inline [[test]] cases of this rule file (with the defaults) and report.
+    #[arg(long, value_name = "FILE")]
+    check_rules: Option<PathBuf>,
+    /// Leave out the built-in rules (only --rules files run).
+    #[arg(long)]
+    no_default_rules: bool,
     /// Extra lexicon file (repeatable).
     #[arg(long, value_name = "FILE")]
     lexicon: Vec<PathBuf>,
@@ -89,18 +95,6 @@ fn main() -> ExitCode {
 
 /// Ok(all inputs succeeded); Err(message) for a setup error.
 fn run(args: &Args) -> Result<bool, String> {
-    if let Some(f) = args.rules.first() {
-        return Err(format!(
-            "--rules {}: rule files are not supported by this version yet",
-            f.display()
-        ));
-    }
-    if let Some(f) = args.lexicon.first() {
-        return Err(format!(
-            "--lexicon {}: lexicon files are not supported by this version yet",
-            f.display()
-        ));
-    }
     let bias: TimeBias = args.time_bias.parse()?;
     let variant: Variant = args.conversion.parse()?;
     let mut builder = Extractor::builder()
@@ -112,6 +106,10 @@ fn run(args: &Args) -> Result<bool, String> {
     for f in &args.lexicon {
         builder = builder.lexicon_file(f);
     }
+    for f in args.rules.iter().chain(&args.check_rules) {
+        builder = builder.rules_file(f);
+    }
+    builder = builder.default_rules(!args.no_default_rules);
     if let Some(d) = &args.doc_date {
         let r: Reference = d.parse().map_err(|e| format!("--doc-date: {e}"))?;
         builder = builder.reference(r);
@@ -125,6 +123,23 @@ fn run(args: &Args) -> Result<bool, String> {
         return Err("--libopencc needs a build with `--features opencc`".into());
     }
     let extractor = builder.build().map_err(|e| e.to_string())?;
+    if let Some(file) = &args.check_rules {
+        let name = file.display().to_string();
+        let cases = extractor
+            .rule_tests()
+            .iter()
+            .filter(|t| t.file == name)
+            .count();
+        let failures = extractor.check_rule_tests(Some(&name));
+        for f in &failures {
+            println!("FAIL {f}");
+        }
+        println!(
+            "{name}: {} of {cases} test cases passed",
+            cases - failures.len().min(cases)
+        );
+        return Ok(failures.is_empty());
+    }
 
     let stdout = io::stdout();
     let mut out = Output {

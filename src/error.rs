@@ -66,6 +66,22 @@ pub enum Error {
         message: String,
     },
 
+    /// A rule file is malformed: TOML syntax, an unknown field, a bad regex,
+    /// an unknown type, a missing capture, a dependency on a later stage ...
+    #[error("{file}:{line}:{column}: {}{message}", if rule.is_empty() { String::new() } else { format!("rule {rule:?}: ") })]
+    Rules {
+        /// The rule file.
+        file: String,
+        /// 1-based line (0 when unknown).
+        line: usize,
+        /// 1-based column (0 when unknown).
+        column: usize,
+        /// The rule's id, when the problem is inside a rule.
+        rule: String,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Io {

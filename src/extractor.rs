@@ -11,9 +11,12 @@ use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime, Time};
 
-use crate::document::{Diagnostic, DocDateSource, Document, Token};
+use crate::document::{
+    Diagnostic, DocDateSource, Document, Entity, Mention, TimeExpr, Token, Triple,
+};
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
+use crate::rules::{EntityHit, Input, RuleSet, RuleTest};
 use crate::segment::{split_sentences, Tokenizer};
 use crate::text::{
     fold_width, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter, Variant,
@@ -169,6 +172,9 @@ pub struct ExtractorBuilder {
     hmm: bool,
     lexicon: Option<Lexicon>,
     lexicon_files: Vec<PathBuf>,
+    default_rules: bool,
+    rule_sources: Vec<(String, String)>,
+    rule_files: Vec<PathBuf>,
 }
 
 impl Default for ExtractorBuilder {
@@ -186,6 +192,9 @@ impl Default for ExtractorBuilder {
             hmm: true,
             lexicon: None,
             lexicon_files: Vec::new(),
+            default_rules: true,
+            rule_sources: Vec::new(),
+            rule_files: Vec::new(),
         }
     }
 }
@@ -273,8 +282,41 @@ impl ExtractorBuilder {
         self
     }
 
+    /// Add a rule file (TOML, see `docs/RULES.md`), after the defaults.
+    pub fn rules_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.rule_files.push(path.into());
+        self
+    }
+
+    /// Add rules given as text; `name` stands for the file in errors.
+    pub fn rules_source(mut self, name: impl Into<String>, toml: impl Into<String>) -> Self {
+        self.rule_sources.push((name.into(), toml.into()));
+        self
+    }
+
+    /// Keep (default) or drop the built-in rules; without them only the
+    /// rules added here run.
+    pub fn default_rules(mut self, yes: bool) -> Self {
+        self.default_rules = yes;
+        self
+    }
+
     /// Build the extractor: loads dictionaries and compiles tables, once.
     pub fn build(mut self) -> Result<Extractor> {
+        let mut sources = if self.default_rules {
+            RuleSet::builtin_sources()
+        } else {
+            Vec::new()
+        };
+        for path in &self.rule_files {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            sources.push((path.display().to_string(), text));
+        }
+        sources.extend(self.rule_sources.iter().cloned());
+        let rules = RuleSet::compile(&sources)?;
         let normalizer = Normalizer::new();
         let probe = OpenccConverter::builtin(Variant::T2s)?;
         let mut lexicon = self.lexicon.take().unwrap_or_else(Lexicon::builtin);
@@ -325,6 +367,7 @@ impl ExtractorBuilder {
                 converter,
                 tokenizer,
                 lexicon,
+                rules,
                 options: self,
             }),
         })
@@ -349,8 +392,8 @@ struct Inner {
     normalizer: Normalizer,
     converter: Box<dyn Convert>,
     tokenizer: Tokenizer,
-    #[allow(dead_code)] // read by the entity rules
     lexicon: Lexicon,
+    rules: RuleSet,
     options: ExtractorBuilder,
 }
 
@@ -373,6 +416,28 @@ pub(crate) struct Analysis<'a> {
 }
 
 impl Extractor {
+    /// The inline `[[test]]` cases of the rule files this extractor runs.
+    pub fn rule_tests(&self) -> &[RuleTest] {
+        self.inner.rules.tests()
+    }
+
+    /// Run rule test cases (all, or those of files whose name ends with
+    /// `file`); returns one message per failure, `file:line: what`.
+    pub fn check_rule_tests(&self, file: Option<&str>) -> Vec<String> {
+        let mut failures = Vec::new();
+        for t in self.rule_tests() {
+            if file.is_some_and(|f| !t.file.ends_with(f)) {
+                continue;
+            }
+            failures.extend(
+                t.check(self)
+                    .into_iter()
+                    .map(|m| format!("{}:{}: {m}", t.file, t.line)),
+            );
+        }
+        failures
+    }
+
     /// An extractor with default options.
     pub fn new() -> Result<Self> {
         Self::builder().build()
@@ -433,7 +498,84 @@ impl Extractor {
                 .tokenize_into(&analysis.text[s.clone()], s.start, &mut tokens);
         }
 
+        let reference = reference.or(opts.reference);
+        let hits = self.inner.rules.run(&Input {
+            text: &analysis.text,
+            sentences: &sentences,
+            tokens: &tokens,
+            lexicon: &self.inner.lexicon,
+            reference: reference.map(|r| r.datetime),
+            bias: opts.time_bias,
+        });
+
         let index = CharIndex::new(text);
+        // nothing is extracted from inside a garbled run
+        let garbled =
+            |s: usize, e: usize| normalized.garbled.iter().any(|g| s < g.end && g.start < e);
+        let mention = |h: &EntityHit| -> Mention {
+            let (s, e) = analysis.map.span(h.start, h.end);
+            Mention {
+                text: text[s..e].to_string(),
+                normalized: analysis.text[h.start..h.end].to_string(),
+                canonical: h.canonical.clone(),
+                kind: h.kind.clone(),
+                span: index.span(s, e),
+            }
+        };
+        let mut entities = Vec::with_capacity(hits.entities.len());
+        for h in &hits.entities {
+            let m = mention(h);
+            if garbled(m.span.start, m.span.end) {
+                continue;
+            }
+            entities.push(Entity {
+                text: m.text,
+                normalized: m.normalized,
+                canonical: m.canonical,
+                kind: m.kind,
+                span: m.span,
+                source: format!("rule:{}", self.inner.rules.rule_id(h.rule)),
+            });
+        }
+        let mut times = Vec::with_capacity(hits.times.len());
+        for h in &hits.times {
+            let (s, e) = analysis.map.span(h.start, h.end);
+            if garbled(s, e) {
+                continue;
+            }
+            let v = &h.value;
+            times.push(TimeExpr {
+                text: text[s..e].to_string(),
+                kind: v.kind,
+                value: v.value.clone(),
+                grain: v.grain,
+                range: v.range,
+                relative: v.relative,
+                modifier: v.modifier,
+                span: index.span(s, e),
+            });
+        }
+        let mut triples = Vec::with_capacity(hits.relations.len());
+        for h in &hits.relations {
+            let (subject, object) = (mention(&h.subject), mention(&h.object));
+            if garbled(subject.span.start, subject.span.end)
+                || garbled(object.span.start, object.span.end)
+            {
+                continue;
+            }
+            let (s, e) = analysis.map.span(h.sentence.start, h.sentence.end);
+            triples.push(Triple {
+                subject,
+                predicate: h.predicate.clone(),
+                verb: h.verb.clone(),
+                object,
+                value: h.value.clone(),
+                negated: h.negated,
+                hedged: h.hedged,
+                sentence: index.span(s, e),
+                rule: self.inner.rules.rule_id(h.rule).to_string(),
+            });
+        }
         let diagnostics = normalized
             .findings
             .iter()
@@ -443,7 +585,6 @@ impl Extractor {
                 message: f.message.clone(),
             })
             .collect();
-        let reference = reference.or(opts.reference);
         let (doc_date, doc_date_source) = match reference {
             Some(r) => (Some(r.datetime.date()), DocDateSource::Given),
             None => (None, DocDateSource::None),
@@ -454,9 +595,9 @@ impl Extractor {
             reference: reference.map(|r| r.datetime),
             doc_date_source,
             simplified: opts.include_simplified.then(|| converted.text.clone()),
-            entities: Vec::new(),
-            times: Vec::new(),
-            triples: Vec::new(),
+            entities,
+            times,
+            triples,
             diagnostics,
             tokens: opts.include_tokens.then(|| {
                 tokens

@@ -4,8 +4,10 @@
 
 mod document;
 mod error;
+mod extract;
 mod extractor;
 mod lexicon;
+mod rules;
 pub mod segment;
 pub mod text;
 
@@ -18,3 +20,4 @@ pub use extractor::{
     ConvertBackend, Extractor, ExtractorBuilder, Reference, TimeBias, DEFAULT_MAX_INPUT_BYTES,
 };
 pub use lexicon::{LexEntry, Lexicon};
+pub use rules::{RuleSet, RuleTest};

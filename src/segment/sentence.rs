@@ -57,6 +57,14 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
         if !is_terminator(c) || title_depth > 0 {
             continue;
         }
+        // ASCII ?!; inside a URL or code (`a.com/?x=1`) end nothing
+        if c.is_ascii()
+            && chars
+                .peek()
+                .is_some_and(|&(_, d)| d.is_ascii_alphanumeric() || "=&/%#".contains(d))
+        {
+            continue;
+        }
         let mut end = i + c.len_utf8();
         while let Some(&(j, d)) = chars.peek() {
             if is_terminator(d) || is_closer(d) {

@@ -1,0 +1,5 @@
+//! What rules cannot say by themselves: Chinese numerals and the calendar
+//! arithmetic that turns a time rule's fields into a value.
+
+pub(crate) mod numerals;
+pub(crate) mod times;

@@ -1,0 +1,656 @@
+//! Time values from a time rule's fields: the small closed vocabulary of the
+//! rule format (absolute fields, offsets from the reference, durations, sets,
+//! fuzzy, intervals) resolved with jiff's calendar arithmetic.
+
+use jiff::civil::{Date, DateTime, Time};
+use jiff::{Span, ToSpan};
+
+use super::numerals::{parse_int, parse_number};
+use crate::document::{Grain, TimeKind, TimeMod, TimeRange};
+use crate::extractor::TimeBias;
+
+/// Where a field's number comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Field {
+    /// A fixed number.
+    Abs(i64),
+    /// A capture's text, read as a numeral.
+    Cap(String),
+    /// The reference's value plus this.
+    Off(i64),
+    /// The reference's value plus (or minus) a capture's number.
+    OffCap(String, bool),
+}
+
+/// TIMEX3 part of day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PartOfDay {
+    Morning,
+    Afternoon,
+    Evening,
+    Night,
+}
+
+impl PartOfDay {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "MO" | "上午" | "早上" | "早晨" | "清晨" | "上半天" => PartOfDay::Morning,
+            "AF" | "下午" | "午后" | "中午" => PartOfDay::Afternoon,
+            "EV" | "晚上" | "晚间" | "傍晚" | "今晚" | "夜里" => PartOfDay::Evening,
+            "NI" | "凌晨" | "夜间" | "深夜" | "半夜" => PartOfDay::Night,
+            _ => return None,
+        })
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            PartOfDay::Morning => "MO",
+            PartOfDay::Afternoon => "AF",
+            PartOfDay::Evening => "EV",
+            PartOfDay::Night => "NI",
+        }
+    }
+
+    fn hours(self) -> (i8, i8) {
+        match self {
+            PartOfDay::Morning => (6, 12),
+            PartOfDay::Afternoon => (12, 18),
+            PartOfDay::Evening => (18, 24),
+            PartOfDay::Night => (0, 6),
+        }
+    }
+}
+
+/// Part of day: fixed, or read from a capture.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum PodSource {
+    Fixed(PartOfDay),
+    Cap(String),
+}
+
+/// A compiled time output.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct TimeSpec {
+    pub(crate) kind: Option<TimeKind>,
+    pub(crate) year: Option<Field>,
+    pub(crate) quarter: Option<Field>,
+    pub(crate) month: Option<Field>,
+    pub(crate) week: Option<Field>,
+    pub(crate) weekday: Option<Field>,
+    pub(crate) day: Option<Field>,
+    pub(crate) hour: Option<Field>,
+    pub(crate) minute: Option<Field>,
+    pub(crate) second: Option<Field>,
+    pub(crate) part_of_day: Option<PodSource>,
+    pub(crate) amount: Option<Field>,
+    pub(crate) unit: Option<Grain>,
+    pub(crate) period: Option<String>,
+    pub(crate) modifier: Option<TimeMod>,
+    pub(crate) from: Option<Box<TimeSpec>>,
+    pub(crate) to: Option<Box<TimeSpec>>,
+}
+
+/// A resolved time.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct TimeValue {
+    pub(crate) kind: TimeKind,
+    pub(crate) value: Option<String>,
+    pub(crate) grain: Option<Grain>,
+    pub(crate) range: Option<TimeRange>,
+    pub(crate) relative: bool,
+    pub(crate) modifier: Option<TimeMod>,
+}
+
+/// A point at a grain, before formatting.
+#[derive(Clone, Copy, Debug)]
+struct Point {
+    start: DateTime,
+    grain: Grain,
+    pod: Option<PartOfDay>,
+    relative: bool,
+}
+
+/// Resolve `spec`; `cap` reads a capture's text. Values that need the
+/// reference are left empty without one.
+pub(crate) fn resolve(
+    spec: &TimeSpec,
+    cap: &dyn Fn(&str) -> Option<String>,
+    reference: Option<DateTime>,
+    bias: TimeBias,
+) -> TimeValue {
+    let pruned = prune(spec, cap);
+    let spec = &pruned;
+    let kind = spec.kind.unwrap_or(TimeKind::Date);
+    let empty = |relative| TimeValue {
+        kind,
+        value: None,
+        grain: None,
+        range: None,
+        relative,
+        modifier: spec.modifier,
+    };
+    match kind {
+        TimeKind::Fuzzy => empty(false),
+        TimeKind::Set => TimeValue {
+            value: spec.period.clone(),
+            ..empty(false)
+        },
+        TimeKind::Duration => {
+            let Some(unit) = spec.unit else {
+                return empty(false);
+            };
+            let amount = match &spec.amount {
+                Some(Field::Abs(n)) => Some(n.to_string()),
+                Some(Field::Cap(c)) => cap(c).and_then(|t| parse_number(&t)).map(plain_number),
+                _ => None,
+            }
+            .unwrap_or_else(|| "X".to_string());
+            TimeValue {
+                value: Some(duration_value(&amount, unit)),
+                grain: Some(unit),
+                ..empty(false)
+            }
+        }
+        TimeKind::Interval => {
+            let (Some(f), Some(t)) = (&spec.from, &spec.to) else {
+                return empty(false);
+            };
+            let Some(a) = point(f, cap, reference, bias, None) else {
+                return empty(true);
+            };
+            let Some(b) = point(t, cap, reference, bias, Some(&a)) else {
+                return empty(true);
+            };
+            TimeValue {
+                value: Some(format!("{}/{}", format_point(&a), format_point(&b))),
+                grain: Some(a.grain.min(b.grain)),
+                range: Some(TimeRange {
+                    from: a.start,
+                    to: end_of(&b),
+                }),
+                relative: a.relative || b.relative,
+                ..empty(false)
+            }
+        }
+        _ => match point(spec, cap, reference, bias, None) {
+            Some(p) => TimeValue {
+                value: Some(format_point(&p)),
+                grain: Some(p.grain),
+                range: Some(TimeRange {
+                    from: p.start,
+                    to: end_of(&p),
+                }),
+                relative: p.relative,
+                ..empty(false)
+            },
+            None => empty(true),
+        },
+    }
+}
+
+/// The spec without the fields whose (optional) capture did not take part
+/// in the match: `去年(7月)?` without a month is a year.
+fn prune(spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> TimeSpec {
+    let keep = |f: &Option<Field>| match f {
+        Some(Field::Cap(c) | Field::OffCap(c, _)) if cap(c).is_none() => None,
+        other => other.clone(),
+    };
+    TimeSpec {
+        kind: spec.kind,
+        year: keep(&spec.year),
+        quarter: keep(&spec.quarter),
+        month: keep(&spec.month),
+        week: keep(&spec.week),
+        weekday: keep(&spec.weekday),
+        day: keep(&spec.day),
+        hour: keep(&spec.hour),
+        minute: keep(&spec.minute),
+        second: keep(&spec.second),
+        part_of_day: spec.part_of_day.clone(),
+        amount: keep(&spec.amount),
+        unit: spec.unit,
+        period: spec.period.clone(),
+        modifier: spec.modifier,
+        from: spec.from.as_ref().map(|f| Box::new(prune(f, cap))),
+        to: spec.to.as_ref().map(|f| Box::new(prune(f, cap))),
+    }
+}
+
+fn plain_number(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+fn duration_value(n: &str, unit: Grain) -> String {
+    match unit {
+        Grain::Year => format!("P{n}Y"),
+        Grain::Quarter => match n.parse::<f64>() {
+            Ok(q) => format!("P{}M", plain_number(q * 3.0)),
+            Err(_) => format!("P{n}Q"),
+        },
+        Grain::Month => format!("P{n}M"),
+        Grain::Week => format!("P{n}W"),
+        Grain::Day => format!("P{n}D"),
+        Grain::Hour => format!("PT{n}H"),
+        Grain::Minute => format!("PT{n}M"),
+        Grain::Second => format!("PT{n}S"),
+    }
+}
+
+/// A field's number and whether it was relative; `None` if unreadable or it
+/// needs a reference that is missing.
+fn field(
+    f: &Field,
+    cap: &dyn Fn(&str) -> Option<String>,
+    base: Option<i64>,
+) -> Option<(i64, bool)> {
+    match f {
+        Field::Abs(n) => Some((*n, false)),
+        Field::Cap(c) => parse_int(&cap(c)?).map(|n| (n, false)),
+        Field::Off(o) => Some((base? + o, true)),
+        Field::OffCap(c, negate) => {
+            let n = parse_int(&cap(c)?)?;
+            Some((base? + if *negate { -n } else { n }, true))
+        }
+    }
+}
+
+fn is_offset(f: &Option<Field>) -> bool {
+    matches!(f, Some(Field::Off(_) | Field::OffCap(..)))
+}
+
+fn offset_of(f: &Field, cap: &dyn Fn(&str) -> Option<String>) -> Option<i64> {
+    field(f, cap, Some(0)).map(|(n, _)| n)
+}
+
+fn point(
+    spec: &TimeSpec,
+    cap: &dyn Fn(&str) -> Option<String>,
+    reference: Option<DateTime>,
+    bias: TimeBias,
+    inherit: Option<&Point>,
+) -> Option<Point> {
+    let ref_date = reference.map(|r| r.date());
+    let mut relative = false;
+    let pod = match &spec.part_of_day {
+        Some(PodSource::Fixed(p)) => Some(*p),
+        Some(PodSource::Cap(c)) => cap(c).as_deref().and_then(PartOfDay::parse),
+        None => None,
+    };
+
+    // the date part
+    let (date, mut grain): (Date, Grain) =
+        if is_offset(&spec.day) && spec.month.is_none() && spec.year.is_none() {
+            // 昨天, 3天前: a day counted from the reference
+            let off = offset_of(spec.day.as_ref()?, cap)?;
+            relative = true;
+            (ref_date?.checked_add(off.days()).ok()?, Grain::Day)
+        } else if spec.week.is_some() || spec.weekday.is_some() {
+            // 上周五, 下周, 本周三
+            let base = ref_date?;
+            relative = true;
+            let week_off = match &spec.week {
+                Some(f) => offset_of(f, cap)?,
+                None => 0,
+            };
+            let monday = base
+                .checked_sub((base.weekday().to_monday_one_offset() as i64 - 1).days())
+                .ok()?;
+            let start = monday.checked_add((7 * week_off).days()).ok()?;
+            match &spec.weekday {
+                Some(f) => {
+                    let (wd, _) = field(f, cap, None)?;
+                    if !(1..=7).contains(&wd) {
+                        return None;
+                    }
+                    let mut d = start.checked_add((wd - 1).days()).ok()?;
+                    if spec.week.is_none() {
+                        d = bias_day(d, base, bias, 7.days())?;
+                    }
+                    (d, Grain::Day)
+                }
+                None => (start, Grain::Week),
+            }
+        } else {
+            let ref_year = ref_date.map(|d| d.year() as i64);
+            let (mut year, mut year_known) = (None, false);
+            if let Some(f) = &spec.year {
+                let (y, rel) = field(f, cap, ref_year)?;
+                year = Some(y);
+                year_known = true;
+                relative |= rel;
+            }
+            let mut month = None;
+            let mut grain = Grain::Year;
+            if let Some(f) = &spec.quarter {
+                let (q, rel) = field(f, cap, ref_date.map(|d| (d.month() as i64 - 1) / 3 + 1))?;
+                if !(1..=4).contains(&q) {
+                    return None;
+                }
+                relative |= rel;
+                month = Some(3 * q - 2);
+                grain = Grain::Quarter;
+            }
+            if let Some(f) = &spec.month {
+                if let Some(Field::Off(_) | Field::OffCap(..)) = &spec.month {
+                    // 上个月: whole months from the reference
+                    let off = offset_of(f, cap)?;
+                    let d = ref_date?.first_of_month().checked_add(off.months()).ok()?;
+                    year = Some(d.year() as i64);
+                    year_known = true;
+                    month = Some(d.month() as i64);
+                    relative = true;
+                } else {
+                    let (m, _) = field(f, cap, None)?;
+                    month = Some(m);
+                }
+                grain = Grain::Month;
+            }
+            let mut day = None;
+            if let Some(f) = &spec.day {
+                let (d, _) = field(f, cap, None)?;
+                day = Some(d);
+                grain = Grain::Day;
+            }
+            if year.is_none()
+                && spec.year.is_none()
+                && spec.quarter.is_none()
+                && spec.month.is_none()
+                && day.is_none()
+            {
+                // only a time of day: today's
+                let d = inherit.map(|p| p.start.date()).or(ref_date)?;
+                relative = true;
+                (d, Grain::Day)
+            } else {
+                if month.is_none() && day.is_some() {
+                    // 25日: the month from the interval's start or the reference
+                    let src = inherit.map(|p| p.start.date()).or(ref_date)?;
+                    month = Some(src.month() as i64);
+                    if year.is_none() {
+                        year = Some(src.year() as i64);
+                    }
+                    relative = true;
+                }
+                if year.is_none() {
+                    let src = inherit.map(|p| p.start.date()).or(ref_date)?;
+                    year = Some(src.year() as i64);
+                    relative = true;
+                }
+                let (y, m, d) = (year?, month.unwrap_or(1), day.unwrap_or(1));
+                let mut date = Date::new(
+                    i16::try_from(y).ok()?,
+                    i8::try_from(m).ok()?,
+                    i8::try_from(d).ok()?,
+                )
+                .ok()?;
+                if !year_known && inherit.is_none() {
+                    if let Some(r) = ref_date {
+                        let step = if grain == Grain::Day && spec.month.is_none() {
+                            1.month()
+                        } else {
+                            1.year()
+                        };
+                        date = bias_day(date, r, bias, step)?;
+                    }
+                }
+                (date, grain)
+            }
+        };
+
+    // the time of day
+    let mut time = Time::midnight();
+    if let Some(f) = &spec.hour {
+        let (mut h, _) = field(f, cap, reference.map(|r| r.hour() as i64))?;
+        if let Some(p) = pod {
+            if matches!(p, PartOfDay::Afternoon | PartOfDay::Evening) && h < 12 {
+                h += 12;
+            }
+            if p == PartOfDay::Night && h == 12 {
+                h = 0;
+            }
+        }
+        let m = match &spec.minute {
+            Some(f) => field(f, cap, None)?.0,
+            None => 0,
+        };
+        let s = match &spec.second {
+            Some(f) => field(f, cap, None)?.0,
+            None => 0,
+        };
+        time = Time::new(
+            i8::try_from(h).ok()?,
+            i8::try_from(m).ok()?,
+            i8::try_from(s).ok()?,
+            0,
+        )
+        .ok()?;
+        grain = if spec.second.is_some() {
+            Grain::Second
+        } else if spec.minute.is_some() {
+            Grain::Minute
+        } else {
+            Grain::Hour
+        };
+    } else if let Some(p) = pod {
+        time = Time::new(p.hours().0, 0, 0, 0).ok()?;
+    }
+    Some(Point {
+        start: date.to_datetime(time),
+        grain,
+        pod: if spec.hour.is_none() { pod } else { None },
+        relative,
+    })
+}
+
+/// Move `d` by `step` so it lies on the side of the reference the bias asks for.
+fn bias_day(d: Date, reference: Date, bias: TimeBias, step: Span) -> Option<Date> {
+    let prev = d.checked_sub(step).ok()?;
+    let next = d.checked_add(step).ok()?;
+    Some(match bias {
+        TimeBias::Past if d > reference => prev,
+        TimeBias::Future if d < reference => next,
+        TimeBias::Nearest => {
+            let dist = |x: Date| (x - reference).get_days().abs();
+            [prev, d, next]
+                .into_iter()
+                .min_by_key(|&x| dist(x))
+                .unwrap_or(d)
+        }
+        _ => d,
+    })
+}
+
+fn end_of(p: &Point) -> DateTime {
+    if let Some(pod) = p.pod {
+        let (_, end) = pod.hours();
+        let day = p.start.date();
+        return if end == 24 {
+            day.tomorrow()
+                .map_or(p.start, |d| d.to_datetime(Time::midnight()))
+        } else {
+            day.to_datetime(Time::new(end, 0, 0, 0).unwrap_or(Time::midnight()))
+        };
+    }
+    let span = match p.grain {
+        Grain::Year => 1.year(),
+        Grain::Quarter => 3.months(),
+        Grain::Month => 1.month(),
+        Grain::Week => 1.week(),
+        Grain::Day => 1.day(),
+        Grain::Hour => 1.hour(),
+        Grain::Minute => 1.minute(),
+        Grain::Second => 1.second(),
+    };
+    p.start.checked_add(span).unwrap_or(p.start)
+}
+
+fn format_point(p: &Point) -> String {
+    let s = p.start;
+    if let Some(pod) = p.pod {
+        return format!("{}T{}", s.date(), pod.code());
+    }
+    match p.grain {
+        Grain::Year => format!("{:04}", s.year()),
+        Grain::Quarter => format!("{:04}-Q{}", s.year(), (s.month() - 1) / 3 + 1),
+        Grain::Month => format!("{:04}-{:02}", s.year(), s.month()),
+        Grain::Week => {
+            let w = s.date().iso_week_date();
+            format!("{:04}-W{:02}", w.year(), w.week())
+        }
+        Grain::Day => s.date().to_string(),
+        Grain::Hour => format!("{}T{:02}", s.date(), s.hour()),
+        Grain::Minute => format!("{}T{:02}:{:02}", s.date(), s.hour(), s.minute()),
+        Grain::Second => format!(
+            "{}T{:02}:{:02}:{:02}",
+            s.date(),
+            s.hour(),
+            s.minute(),
+            s.second()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(s: &str) -> Option<DateTime> {
+        Some(s.parse().unwrap())
+    }
+
+    fn value(
+        spec: TimeSpec,
+        caps: &[(&str, &str)],
+        reference: &str,
+        bias: TimeBias,
+    ) -> Option<String> {
+        let caps: Vec<(String, String)> = caps
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let f = move |n: &str| caps.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
+        resolve(&spec, &f, r(reference), bias).value
+    }
+
+    #[test]
+    fn last_year_july_14() {
+        let spec = TimeSpec {
+            year: Some(Field::Off(-1)),
+            month: Some(Field::Cap("m".into())),
+            day: Some(Field::Cap("d".into())),
+            ..Default::default()
+        };
+        assert_eq!(
+            value(
+                spec,
+                &[("m", "7"), ("d", "十四")],
+                "2022-10-21T15:09:20",
+                TimeBias::Past
+            )
+            .as_deref(),
+            Some("2021-07-14")
+        );
+    }
+
+    #[test]
+    fn bare_month_follows_the_bias() {
+        let spec = TimeSpec {
+            month: Some(Field::Abs(11)),
+            ..Default::default()
+        };
+        assert_eq!(
+            value(spec.clone(), &[], "2022-10-21T00:00:00", TimeBias::Past).as_deref(),
+            Some("2021-11")
+        );
+        assert_eq!(
+            value(spec.clone(), &[], "2022-10-21T00:00:00", TimeBias::Future).as_deref(),
+            Some("2022-11")
+        );
+        assert_eq!(
+            value(spec, &[], "2022-12-21T00:00:00", TimeBias::Past).as_deref(),
+            Some("2022-11")
+        );
+    }
+
+    #[test]
+    fn weeks_days_quarters_durations() {
+        let friday_last_week = TimeSpec {
+            week: Some(Field::Off(-1)),
+            weekday: Some(Field::Abs(5)),
+            ..Default::default()
+        };
+        // 2013-02-12 is a Tuesday
+        assert_eq!(
+            value(friday_last_week, &[], "2013-02-12T04:30:00", TimeBias::Past).as_deref(),
+            Some("2013-02-08")
+        );
+        let yesterday = TimeSpec {
+            day: Some(Field::Off(-1)),
+            ..Default::default()
+        };
+        assert_eq!(
+            value(yesterday, &[], "2013-03-01T04:30:00", TimeBias::Past).as_deref(),
+            Some("2013-02-28")
+        );
+        let q3 = TimeSpec {
+            year: Some(Field::Abs(2022)),
+            quarter: Some(Field::Abs(3)),
+            ..Default::default()
+        };
+        assert_eq!(
+            value(q3, &[], "2022-10-21T00:00:00", TimeBias::Past).as_deref(),
+            Some("2022-Q3")
+        );
+        let dur = TimeSpec {
+            kind: Some(TimeKind::Duration),
+            amount: Some(Field::Cap("n".into())),
+            unit: Some(Grain::Year),
+            ..Default::default()
+        };
+        assert_eq!(
+            value(dur, &[("n", "八")], "2022-10-21T00:00:00", TimeBias::Past).as_deref(),
+            Some("P8Y")
+        );
+        let afternoon = TimeSpec {
+            day: Some(Field::Off(0)),
+            hour: Some(Field::Cap("h".into())),
+            part_of_day: Some(PodSource::Fixed(PartOfDay::Afternoon)),
+            ..Default::default()
+        };
+        assert_eq!(
+            value(
+                afternoon,
+                &[("h", "3")],
+                "2022-10-21T09:00:00",
+                TimeBias::Past
+            )
+            .as_deref(),
+            Some("2022-10-21T15")
+        );
+    }
+
+    #[test]
+    fn interval_inherits_the_year() {
+        let spec = TimeSpec {
+            kind: Some(TimeKind::Interval),
+            from: Some(Box::new(TimeSpec {
+                month: Some(Field::Abs(4)),
+                day: Some(Field::Abs(8)),
+                ..Default::default()
+            })),
+            to: Some(Box::new(TimeSpec {
+                month: Some(Field::Abs(11)),
+                day: Some(Field::Abs(4)),
+                ..Default::default()
+            })),
+            ..Default::default()
+        };
+        let v = resolve(&spec, &|_| None, r("2025-12-01T00:00:00"), TimeBias::Past);
+        assert_eq!(v.value.as_deref(), Some("2025-04-08/2025-11-04"));
+        assert_eq!(v.range.unwrap().to.to_string(), "2025-11-05T00:00:00");
+    }
+}

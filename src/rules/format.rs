@@ -1,0 +1,280 @@
+//! The rule file schema (TOML, unknown fields rejected). `docs/RULES.md`
+//! documents it for users; this file is the source of truth.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// A whole rule file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleFile {
+    /// Named pattern elements, used as `{ macro = "name" }`.
+    #[serde(default)]
+    pub(crate) macros: BTreeMap<String, Spanned<ElemDef>>,
+    /// Defaults for the rules of this file.
+    #[serde(default)]
+    pub(crate) defaults: Defaults,
+    #[serde(default, rename = "rule")]
+    pub(crate) rules: Vec<Spanned<RuleDef>>,
+    #[serde(default, rename = "test")]
+    pub(crate) tests: Vec<Spanned<TestDef>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Defaults {
+    #[serde(default)]
+    pub(crate) stage: Option<u32>,
+    #[serde(default)]
+    pub(crate) negation: Vec<String>,
+    #[serde(default)]
+    pub(crate) hedging: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum RuleKind {
+    Entity,
+    Time,
+    Relation,
+    Veto,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleDef {
+    pub(crate) id: String,
+    pub(crate) kind: RuleKind,
+    #[serde(default)]
+    pub(crate) stage: Option<u32>,
+    #[serde(default)]
+    pub(crate) priority: i32,
+    /// Token pattern.
+    #[serde(default)]
+    pub(crate) pattern: Option<Vec<ElemDef>>,
+    /// Character-level regex over the sentence text.
+    #[serde(default)]
+    pub(crate) regex: Option<String>,
+    #[serde(default)]
+    pub(crate) entity: Option<EntityOut>,
+    #[serde(default)]
+    pub(crate) time: Option<TimeOut>,
+    #[serde(default)]
+    pub(crate) relation: Option<RelationOut>,
+    #[serde(default)]
+    pub(crate) veto: Option<VetoOut>,
+    /// Negation cue words (replace the file's defaults).
+    #[serde(default)]
+    pub(crate) negation: Option<Vec<String>>,
+    /// Hedging cue words (replace the file's defaults).
+    #[serde(default)]
+    pub(crate) hedging: Option<Vec<String>>,
+}
+
+/// One token-pattern element: conditions on one item, or a skip, or a
+/// choice of sub-sequences, with a repeat count and a capture name.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ElemDef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) words: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) regex: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) pos: Option<OneOrMany>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) lexicon: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) entity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "macro")]
+    pub(crate) macro_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) any: Option<Vec<Vec<ElemDef>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) not: Option<Box<ElemDef>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) skip: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) optional: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) repeat: Option<[u32; 2]>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub(crate) enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub(crate) fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EntityOut {
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    /// Capture holding the entity (default: the whole match).
+    #[serde(default)]
+    pub(crate) capture: Option<String>,
+    /// `lexicon` (default: the lexicon's canonical, else the text), `text`,
+    /// or a literal canonical name.
+    #[serde(default)]
+    pub(crate) canonical: Option<String>,
+}
+
+/// A number or a capture (`"$name"`) feeding a time field, or an offset
+/// from the reference (`{ offset = -1 }`, `{ offset = "$n", negate = true }`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub(crate) enum FieldDef {
+    Int(i64),
+    Capture(String),
+    Offset {
+        offset: IntOrCapture,
+        #[serde(default)]
+        negate: bool,
+    },
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub(crate) enum IntOrCapture {
+    Int(i64),
+    Capture(String),
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TimeOut {
+    /// date | datetime | time | duration | set | fuzzy | interval
+    pub(crate) kind: String,
+    #[serde(default)]
+    pub(crate) capture: Option<String>,
+    #[serde(default)]
+    pub(crate) year: Option<FieldDef>,
+    #[serde(default)]
+    pub(crate) quarter: Option<FieldDef>,
+    #[serde(default)]
+    pub(crate) month: Option<FieldDef>,
+    #[serde(default)]
+    pub(crate) week: Option<FieldDef>,
+    #[serde(default)]
+    pub(crate) weekday: Option<FieldDef>,
+    #[serde(default)]
+    pub(crate) day: Option<FieldDef>,
+    #[serde(default)]
+    pub(crate) hour: Option<FieldDef>,
+    #[serde(default)]
+    pub(crate) minute: Option<FieldDef>,
+    #[serde(default)]
+    pub(crate) second: Option<FieldDef>,
+    /// MO | AF | EV | NI (TIMEX3 parts of day), or a capture giving 上午/下午/晚上/凌晨.
+    #[serde(default)]
+    pub(crate) part_of_day: Option<String>,
+    /// Duration amount (`"X"` for an unknown count) and unit.
+    #[serde(default)]
+    pub(crate) amount: Option<FieldDef>,
+    #[serde(default)]
+    pub(crate) unit: Option<String>,
+    /// Set period, as written in the value (`P1Y`, `XXXX-WXX-3`).
+    #[serde(default)]
+    pub(crate) period: Option<String>,
+    /// START | MID | END
+    #[serde(default, rename = "mod")]
+    pub(crate) modifier: Option<String>,
+    /// Interval ends, each a time of its own.
+    #[serde(default)]
+    pub(crate) from: Option<Box<TimeOut>>,
+    #[serde(default)]
+    pub(crate) to: Option<Box<TimeOut>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RelationOut {
+    pub(crate) predicate: String,
+    pub(crate) subject: String,
+    pub(crate) object: String,
+    /// A capture holding the trigger words, or the words themselves.
+    #[serde(default)]
+    pub(crate) verb: Option<String>,
+    /// A capture holding an amount (a stake's share).
+    #[serde(default)]
+    pub(crate) value: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VetoOut {
+    /// Capture whose span is vetoed (default: the whole match).
+    #[serde(default)]
+    pub(crate) capture: Option<String>,
+    /// What is suppressed there: `time`, `entity`, or both (default).
+    #[serde(default)]
+    pub(crate) kinds: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TestDef {
+    pub(crate) text: String,
+    #[serde(default)]
+    pub(crate) reference: Option<String>,
+    #[serde(default)]
+    pub(crate) entities: Vec<ExpEntity>,
+    #[serde(default)]
+    pub(crate) times: Vec<ExpTime>,
+    #[serde(default)]
+    pub(crate) triples: Vec<ExpTriple>,
+    /// Nothing beyond the expected items may be found (of each kind listed).
+    #[serde(default)]
+    pub(crate) exact: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExpEntity {
+    pub(crate) text: String,
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    #[serde(default)]
+    pub(crate) canonical: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExpTime {
+    pub(crate) text: String,
+    #[serde(default)]
+    pub(crate) value: Option<String>,
+    #[serde(default)]
+    pub(crate) kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExpTriple {
+    pub(crate) subject: String,
+    pub(crate) predicate: String,
+    pub(crate) object: String,
+    #[serde(default)]
+    pub(crate) negated: Option<bool>,
+    #[serde(default)]
+    pub(crate) hedged: Option<bool>,
+}

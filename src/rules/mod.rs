@@ -1,0 +1,752 @@
+//! The rule engine: rule files (TOML) compiled once into a [`RuleSet`], then
+//! run stage by stage over the sentences of a text.
+//!
+//! - `format.rs`: the schema (documented for users in `docs/RULES.md`);
+//! - `compile.rs`: macros, validation, deduplication, the trigger index;
+//! - `pattern.rs`: token patterns and their matcher;
+//! - this file: running the stages, vetoes and overlap resolution.
+
+mod compile;
+mod format;
+mod pattern;
+
+use std::ops::Range;
+
+use jiff::civil::DateTime;
+
+use self::compile::{Anchor, Canonical, Finder, Inner, Output, Verb};
+pub use self::compile::{RuleSet, RuleTest};
+use self::pattern::Item;
+use crate::document::{EntityType, Predicate};
+use crate::extract::times::{resolve, TimeValue};
+use crate::extractor::TimeBias;
+use crate::lexicon::Lexicon;
+use crate::segment::Token;
+
+/// An entity found by a rule, in analysis-text offsets.
+#[derive(Clone, Debug)]
+pub(crate) struct EntityHit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) kind: EntityType,
+    pub(crate) canonical: String,
+    pub(crate) rule: usize,
+    priority: i32,
+}
+
+/// A time found by a rule.
+#[derive(Clone, Debug)]
+pub(crate) struct TimeHit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) value: TimeValue,
+    pub(crate) rule: usize,
+    priority: i32,
+}
+
+/// A relation found by a rule.
+#[derive(Clone, Debug)]
+pub(crate) struct RelationHit {
+    pub(crate) subject: EntityHit,
+    pub(crate) object: EntityHit,
+    pub(crate) predicate: Predicate,
+    pub(crate) verb: String,
+    pub(crate) value: Option<String>,
+    pub(crate) negated: bool,
+    pub(crate) hedged: bool,
+    pub(crate) sentence: Range<usize>,
+    pub(crate) rule: usize,
+    priority: i32,
+}
+
+/// Everything the rules found in one text.
+#[derive(Debug, Default)]
+pub(crate) struct Hits {
+    pub(crate) entities: Vec<EntityHit>,
+    pub(crate) times: Vec<TimeHit>,
+    pub(crate) relations: Vec<RelationHit>,
+}
+
+/// The text the rules run on.
+pub(crate) struct Input<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) sentences: &'a [Range<usize>],
+    /// Tokens of all sentences, in order.
+    pub(crate) tokens: &'a [Token<'a>],
+    pub(crate) lexicon: &'a Lexicon,
+    pub(crate) reference: Option<DateTime>,
+    pub(crate) bias: TimeBias,
+}
+
+trait Spanned {
+    fn span(&self) -> (usize, usize);
+    fn priority(&self) -> i32;
+    fn rule(&self) -> usize;
+}
+
+macro_rules! spanned {
+    ($t:ty) => {
+        impl Spanned for $t {
+            fn span(&self) -> (usize, usize) {
+                (self.start, self.end)
+            }
+            fn priority(&self) -> i32 {
+                self.priority
+            }
+            fn rule(&self) -> usize {
+                self.rule
+            }
+        }
+    };
+}
+spanned!(EntityHit);
+spanned!(TimeHit);
+
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// Stage candidates resolved among themselves (priority, then longer, then
+/// earlier, then file order), then merged over earlier stages' results
+/// (the later stage wins where they overlap).
+fn settle<T: Spanned>(accepted: &mut Vec<T>, mut cands: Vec<T>) {
+    if cands.is_empty() {
+        return;
+    }
+    cands.sort_by(|a, b| {
+        let (sa, sb) = (a.span(), b.span());
+        b.priority()
+            .cmp(&a.priority())
+            .then((sb.1 - sb.0).cmp(&(sa.1 - sa.0)))
+            .then(sa.0.cmp(&sb.0))
+            .then(a.rule().cmp(&b.rule()))
+    });
+    let mut won: Vec<T> = Vec::new();
+    let mut taken: Vec<(usize, usize)> = Vec::new(); // sorted by start, disjoint
+    for c in cands {
+        let s = c.span();
+        let i = taken.partition_point(|t| t.1 <= s.0);
+        if taken.get(i).is_some_and(|t| overlaps(*t, s)) {
+            continue;
+        }
+        taken.insert(i, s);
+        won.push(c);
+    }
+    accepted.retain(|a| {
+        let s = a.span();
+        let i = taken.partition_point(|t| t.1 <= s.0);
+        !taken.get(i).is_some_and(|t| overlaps(*t, s))
+    });
+    accepted.extend(won);
+    accepted.sort_by_key(|a| a.span());
+}
+
+impl RuleSet {
+    /// Run every stage over `input`.
+    pub(crate) fn run(&self, input: &Input<'_>) -> Hits {
+        let r: &Inner = &self.inner;
+        let text = input.text;
+        let n_sent = input.sentences.len();
+        // tokens of each sentence
+        let mut sent_tokens = Vec::with_capacity(n_sent);
+        let mut t = 0;
+        for s in input.sentences {
+            while t < input.tokens.len() && input.tokens[t].start < s.start {
+                t += 1;
+            }
+            let from = t;
+            while t < input.tokens.len() && input.tokens[t].end <= s.end {
+                t += 1;
+            }
+            sent_tokens.push(from..t);
+        }
+        // anchor words present in each sentence
+        let mut present: Vec<Vec<usize>> = vec![Vec::new(); n_sent];
+        if let Some(ac) = &r.anchor_ac {
+            for m in ac.find_overlapping_iter(text) {
+                let k = input.sentences.partition_point(|s| s.end <= m.start());
+                if k < n_sent
+                    && input.sentences[k].start <= m.start()
+                    && m.end() <= input.sentences[k].end
+                {
+                    present[k].push(m.pattern().as_usize());
+                }
+            }
+        }
+        let lex_of = |s: &str| {
+            if r.uses_lexicon {
+                input.lexicon.get(s)
+            } else {
+                None
+            }
+        };
+        let mut hits = Hits::default();
+        for (si, _stage) in r.stages.iter().enumerate() {
+            let mut cand_e = Vec::new();
+            let mut cand_t = Vec::new();
+            let mut cand_r = Vec::new();
+            let mut vetoes: Vec<((usize, usize), bool, bool)> = Vec::new();
+            let pats = &r.stage_patterns[si];
+            if !pats.is_empty() {
+                let mut seen = vec![usize::MAX; r.patterns.len()];
+                for (k, s) in input.sentences.iter().enumerate() {
+                    let items = build_items(
+                        text,
+                        s,
+                        &input.tokens[sent_tokens[k].clone()],
+                        &hits,
+                        &lex_of,
+                    );
+                    let has_entity = items.iter().any(|i| i.entity.is_some());
+                    let has_time = items.iter().any(|i| i.time.is_some());
+                    let has_lex = items.iter().any(|i| i.lex.is_some());
+                    let mut run_pattern = |pid: usize| {
+                        if seen[pid] == k {
+                            return;
+                        }
+                        seen[pid] = k;
+                        let Some(rules) = pats.get(&pid) else { return };
+                        for (a, b, caps) in r.patterns[pid].find_all(&items) {
+                            let whole = (items[a].start, items[b - 1].end);
+                            let spans: Vec<Option<(usize, usize)>> = caps
+                                .iter()
+                                .map(|c| {
+                                    c.filter(|(x, y)| y > x)
+                                        .map(|(x, y)| (items[x].start, items[y - 1].end))
+                                })
+                                .collect();
+                            let entity_at = |c: usize| -> Option<EntityHit> {
+                                let (x, y) = caps.get(c).copied().flatten()?;
+                                (y == x + 1).then_some(())?;
+                                items[x]
+                                    .entity
+                                    .as_ref()
+                                    .map(|(i, _)| hits.entities[*i].clone())
+                            };
+                            for &rule in rules {
+                                emit(
+                                    self,
+                                    input,
+                                    rule,
+                                    whole,
+                                    &spans,
+                                    &entity_at,
+                                    s,
+                                    &input.tokens[sent_tokens[k].clone()],
+                                    &mut cand_e,
+                                    &mut cand_t,
+                                    &mut cand_r,
+                                    &mut vetoes,
+                                );
+                            }
+                        }
+                    };
+                    for &w in &present[k] {
+                        for &pid in &r.word_patterns[w] {
+                            run_pattern(pid);
+                        }
+                    }
+                    for &pid in &r.other_patterns {
+                        let go = match &r.anchors[pid] {
+                            Anchor::Always => true,
+                            Anchor::Entity => has_entity,
+                            Anchor::Time => has_time,
+                            Anchor::Lexicon => has_lex,
+                            Anchor::Words(_) => false,
+                        };
+                        if go {
+                            run_pattern(pid);
+                        }
+                    }
+                }
+            }
+            if let Some((set, ids)) = &r.regex_sets[si] {
+                for idx in set.matches(text).iter() {
+                    let rid = ids[idx];
+                    let Some(rules) = r.stage_regexes[si].get(&rid) else {
+                        continue;
+                    };
+                    for caps in r.regexes[rid].captures_iter(text) {
+                        let Some(m) = caps.get(0) else { continue };
+                        if m.is_empty() {
+                            continue;
+                        }
+                        let k = input.sentences.partition_point(|s| s.end <= m.start());
+                        let Some(s) = input.sentences.get(k) else {
+                            continue;
+                        };
+                        if m.start() < s.start || m.end() > s.end {
+                            continue;
+                        }
+                        let spans: Vec<Option<(usize, usize)>> = caps
+                            .iter()
+                            .map(|g| g.filter(|g| !g.is_empty()).map(|g| (g.start(), g.end())))
+                            .collect();
+                        let entity_at = |c: usize| -> Option<EntityHit> {
+                            let (x, y) = spans.get(c).copied().flatten()?;
+                            hits.entities
+                                .iter()
+                                .find(|e| e.start == x && e.end == y)
+                                .cloned()
+                        };
+                        for &rule in rules {
+                            emit(
+                                self,
+                                input,
+                                rule,
+                                (m.start(), m.end()),
+                                &spans,
+                                &entity_at,
+                                s,
+                                &input.tokens[sent_tokens[k].clone()],
+                                &mut cand_e,
+                                &mut cand_t,
+                                &mut cand_r,
+                                &mut vetoes,
+                            );
+                        }
+                    }
+                }
+            }
+            for (span, ents, times) in &vetoes {
+                let inside = |s: (usize, usize)| span.0 <= s.0 && s.1 <= span.1;
+                if *ents {
+                    cand_e.retain(|e: &EntityHit| !inside(e.span()));
+                    hits.entities.retain(|e| !inside(e.span()));
+                }
+                if *times {
+                    cand_t.retain(|t: &TimeHit| !inside(t.span()));
+                    hits.times.retain(|t| !inside(t.span()));
+                }
+            }
+            settle(&mut hits.entities, cand_e);
+            settle(&mut hits.times, cand_t);
+            cand_r.sort_by(|a: &RelationHit, b: &RelationHit| {
+                b.priority.cmp(&a.priority).then(a.rule.cmp(&b.rule))
+            });
+            for c in cand_r {
+                let dup = hits.relations.iter().any(|h| {
+                    h.predicate == c.predicate
+                        && h.subject.span() == c.subject.span()
+                        && h.object.span() == c.object.span()
+                });
+                if !dup {
+                    hits.relations.push(c);
+                }
+            }
+        }
+        hits.relations
+            .sort_by_key(|h| (h.sentence.start, h.subject.start, h.object.start));
+        hits
+    }
+
+    /// The rule's id.
+    pub(crate) fn rule_id(&self, rule: usize) -> &str {
+        &self.inner.rules[rule].id
+    }
+}
+
+/// The items of one sentence: its tokens, with the entities and times found so
+/// far standing in for the tokens they cover.
+fn build_items<'t>(
+    text: &'t str,
+    s: &Range<usize>,
+    tokens: &[Token<'t>],
+    hits: &Hits,
+    lex_of: &dyn Fn(&str) -> Option<&'t crate::lexicon::LexEntry>,
+) -> Vec<Item<'t>> {
+    // overlays inside the sentence, disjoint, by start
+    let mut overlays: Vec<Item<'t>> = Vec::new();
+    let from = hits.entities.partition_point(|e| e.start < s.start);
+    for (i, e) in hits.entities.iter().enumerate().skip(from) {
+        if e.start >= s.end {
+            break;
+        }
+        if e.end <= s.end {
+            overlays.push(Item {
+                text: &text[e.start..e.end],
+                start: e.start,
+                end: e.end,
+                pos: overlay_pos(&e.kind),
+                entity: Some((i, e.kind.clone())),
+                time: None,
+                lex: None,
+            });
+        }
+    }
+    let from = hits.times.partition_point(|t| t.start < s.start);
+    for (i, t) in hits.times.iter().enumerate().skip(from) {
+        if t.start >= s.end {
+            break;
+        }
+        if t.end > s.end {
+            continue;
+        }
+        if let Some(o) = overlays
+            .iter_mut()
+            .find(|o| o.start == t.start && o.end == t.end)
+        {
+            o.time = Some((i, t.value.kind));
+        } else if !overlays
+            .iter()
+            .any(|o| overlaps((o.start, o.end), (t.start, t.end)))
+        {
+            overlays.push(Item {
+                text: &text[t.start..t.end],
+                start: t.start,
+                end: t.end,
+                pos: "t",
+                entity: None,
+                time: Some((i, t.value.kind)),
+                lex: None,
+            });
+        }
+    }
+    overlays.sort_by_key(|o| o.start);
+    if overlays.is_empty() {
+        return tokens
+            .iter()
+            .map(|t| Item {
+                text: t.text,
+                start: t.start,
+                end: t.end,
+                pos: t.pos,
+                entity: None,
+                time: None,
+                lex: lex_of(t.text),
+            })
+            .collect();
+    }
+    let mut items = Vec::with_capacity(tokens.len());
+    let mut o = overlays.into_iter().peekable();
+    let mut cursor = s.start; // everything before is emitted
+    for t in tokens {
+        while let Some(ov) = o.peek() {
+            if ov.start < t.end {
+                let ov = o.next().expect("peeked");
+                // the part of a token before the overlay
+                let from = t.start.max(cursor);
+                if from < ov.start && ov.start < t.end {
+                    items.push(piece(text, from, ov.start, t.pos, lex_of));
+                }
+                cursor = cursor.max(ov.end);
+                items.push(ov);
+            } else {
+                break;
+            }
+        }
+        if t.end <= cursor {
+            continue;
+        }
+        let from = t.start.max(cursor);
+        if from == t.start {
+            items.push(Item {
+                text: t.text,
+                start: t.start,
+                end: t.end,
+                pos: t.pos,
+                entity: None,
+                time: None,
+                lex: lex_of(t.text),
+            });
+        } else {
+            items.push(piece(text, from, t.end, t.pos, lex_of));
+        }
+        cursor = t.end;
+    }
+    items.extend(o);
+    items
+}
+
+fn piece<'t>(
+    text: &'t str,
+    a: usize,
+    b: usize,
+    pos: &'t str,
+    lex_of: &dyn Fn(&str) -> Option<&'t crate::lexicon::LexEntry>,
+) -> Item<'t> {
+    let t = &text[a..b];
+    Item {
+        text: t,
+        start: a,
+        end: b,
+        pos,
+        entity: None,
+        time: None,
+        lex: lex_of(t),
+    }
+}
+
+fn overlay_pos(kind: &EntityType) -> &'static str {
+    match kind {
+        EntityType::Org => "nt",
+        EntityType::Location => "ns",
+        EntityType::Person => "nr",
+        EntityType::Money | EntityType::Percent => "m",
+        _ => "nz",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    set: &RuleSet,
+    input: &Input<'_>,
+    rule_idx: usize,
+    whole: (usize, usize),
+    spans: &[Option<(usize, usize)>],
+    entity_at: &dyn Fn(usize) -> Option<EntityHit>,
+    sentence: &Range<usize>,
+    sent_tokens: &[Token<'_>],
+    cand_e: &mut Vec<EntityHit>,
+    cand_t: &mut Vec<TimeHit>,
+    cand_r: &mut Vec<RelationHit>,
+    vetoes: &mut Vec<((usize, usize), bool, bool)>,
+) {
+    let rule = &set.inner.rules[rule_idx];
+    let text = input.text;
+    let at = |cap: Option<usize>| -> Option<(usize, usize)> {
+        match cap {
+            Some(c) => spans.get(c).copied().flatten(),
+            None => Some(whole),
+        }
+    };
+    match &rule.output {
+        Output::Entity {
+            kind,
+            cap,
+            canonical,
+        } => {
+            let Some((a, b)) = at(*cap) else { return };
+            let surface = &text[a..b];
+            let canonical = match canonical {
+                Canonical::Lexicon => input
+                    .lexicon
+                    .get(surface)
+                    .map_or(surface, |e| e.canonical.as_str())
+                    .to_string(),
+                Canonical::Text => surface.to_string(),
+                Canonical::Fixed(c) => c.clone(),
+            };
+            cand_e.push(EntityHit {
+                start: a,
+                end: b,
+                kind: kind.clone(),
+                canonical,
+                rule: rule_idx,
+                priority: rule.priority,
+            });
+        }
+        Output::Time { spec, cap } => {
+            let Some((a, b)) = at(*cap) else { return };
+            let names = match rule.finder {
+                Finder::Pattern(p) => &set.inner.patterns[p].cap_names,
+                Finder::Regex(_) => &Vec::new(),
+            };
+            let regex_names: Vec<String> = match rule.finder {
+                Finder::Regex(x) => set.inner.regexes[x]
+                    .capture_names()
+                    .map(|n| n.unwrap_or("").to_string())
+                    .collect(),
+                Finder::Pattern(_) => Vec::new(),
+            };
+            let names = if names.is_empty() {
+                &regex_names
+            } else {
+                names
+            };
+            let cap_text = |name: &str| -> Option<String> {
+                let i = names.iter().position(|n| n == name)?;
+                let (x, y) = spans.get(i).copied().flatten()?;
+                Some(text[x..y].to_string())
+            };
+            let value = resolve(spec, &cap_text, input.reference, input.bias);
+            cand_t.push(TimeHit {
+                start: a,
+                end: b,
+                value,
+                rule: rule_idx,
+                priority: rule.priority,
+            });
+        }
+        Output::Relation {
+            predicate,
+            subject,
+            object,
+            verb,
+            value,
+        } => {
+            let (Some(subj), Some(obj)) = (entity_at(*subject), entity_at(*object)) else {
+                return;
+            };
+            if subj.span() == obj.span() {
+                return;
+            }
+            let verb = match verb {
+                Verb::Cap(c) => spans
+                    .get(*c)
+                    .copied()
+                    .flatten()
+                    .map(|(x, y)| text[x..y].to_string())
+                    .unwrap_or_default(),
+                Verb::Fixed(v) => v.clone(),
+                Verb::None => String::new(),
+            };
+            let value = value
+                .and_then(|c| spans.get(c).copied().flatten())
+                .map(|(x, y)| text[x..y].to_string());
+            // cue words: inside the match or just before it
+            let first = sent_tokens.partition_point(|t| t.end <= whole.0);
+            let window_start = sent_tokens
+                .get(first.saturating_sub(3))
+                .map_or(whole.0, |t| t.start.min(whole.0));
+            let cue = |words: &[String]| {
+                sent_tokens
+                    .iter()
+                    .filter(|t| t.start >= window_start && t.end <= whole.1)
+                    .any(|t| words.iter().any(|w| w == t.text))
+            };
+            cand_r.push(RelationHit {
+                subject: subj,
+                object: obj,
+                predicate: predicate.clone(),
+                verb,
+                value,
+                negated: cue(&rule.negation),
+                hedged: cue(&rule.hedging),
+                sentence: sentence.clone(),
+                rule: rule_idx,
+                priority: rule.priority,
+            });
+        }
+        Output::Veto {
+            cap,
+            entities,
+            times,
+        } => {
+            if let Some(span) = at(*cap) {
+                vetoes.push((span, *entities, *times));
+            }
+        }
+    }
+}
+
+impl RuleTest {
+    /// Run this case; one message per expectation not met.
+    pub(crate) fn check(&self, ex: &crate::Extractor) -> Vec<String> {
+        let d = &self.def;
+        let reference = match d
+            .reference
+            .as_deref()
+            .map(str::parse::<crate::Reference>)
+            .transpose()
+        {
+            Ok(r) => r,
+            Err(e) => return vec![format!("bad reference: {e}")],
+        };
+        let doc = match ex.extract_at(&d.text, reference) {
+            Ok(doc) => doc,
+            Err(e) => return vec![format!("extraction failed: {e}")],
+        };
+        let mut out = Vec::new();
+        for e in &d.entities {
+            let found = doc.entities.iter().any(|x| {
+                x.text == e.text
+                    && x.kind.as_str() == e.kind
+                    && e.canonical.as_ref().is_none_or(|c| &x.canonical == c)
+            });
+            if !found {
+                out.push(format!(
+                    "entity {} {:?} not found in {:?}",
+                    e.kind, e.text, d.text
+                ));
+            }
+        }
+        for t in &d.times {
+            let found = doc.times.iter().any(|x| {
+                x.text == t.text
+                    && t.value.as_ref().is_none_or(|v| x.value.as_ref() == Some(v))
+                    && t.kind.as_ref().is_none_or(|k| {
+                        serde_json::to_value(x.kind)
+                            .ok()
+                            .and_then(|j| j.as_str().map(str::to_string))
+                            .as_deref()
+                            == Some(k.as_str())
+                    })
+            });
+            if !found {
+                let got: Vec<String> = doc
+                    .times
+                    .iter()
+                    .map(|x| format!("{} = {:?}", x.text, x.value))
+                    .collect();
+                out.push(format!(
+                    "time {:?} (value {:?}) not found; found {got:?}",
+                    t.text, t.value
+                ));
+            }
+        }
+        let names =
+            |m: &crate::Mention| [m.text.clone(), m.normalized.clone(), m.canonical.clone()];
+        for t in &d.triples {
+            let found = doc.triples.iter().any(|x| {
+                x.predicate.to_string() == t.predicate
+                    && names(&x.subject).contains(&t.subject)
+                    && names(&x.object).contains(&t.object)
+                    && t.negated.is_none_or(|n| n == x.negated)
+                    && t.hedged.is_none_or(|h| h == x.hedged)
+            });
+            if !found {
+                let got: Vec<String> = doc
+                    .triples
+                    .iter()
+                    .map(|x| {
+                        format!(
+                            "{} --{}--> {} (negated {}, hedged {})",
+                            x.subject.text, x.predicate, x.object.text, x.negated, x.hedged
+                        )
+                    })
+                    .collect();
+                out.push(format!(
+                    "triple {} --{}--> {} not found; found {got:?}",
+                    t.subject, t.predicate, t.object
+                ));
+            }
+        }
+        if d.exact {
+            if doc.entities.len() > d.entities.len() {
+                out.push(format!(
+                    "exact: {} entities found, {} expected",
+                    doc.entities.len(),
+                    d.entities.len()
+                ));
+            }
+            if doc.times.len() > d.times.len() {
+                let got: Vec<&str> = doc.times.iter().map(|x| x.text.as_str()).collect();
+                out.push(format!(
+                    "exact: times {got:?} found, {} expected",
+                    d.times.len()
+                ));
+            }
+            if doc.triples.len() > d.triples.len() {
+                out.push(format!(
+                    "exact: {} triples found, {} expected",
+                    doc.triples.len(),
+                    d.triples.len()
+                ));
+            }
+        }
+        out
+    }
+}
+
+impl Spanned for RelationHit {
+    fn span(&self) -> (usize, usize) {
+        (self.sentence.start, self.sentence.end)
+    }
+    fn priority(&self) -> i32 {
+        self.priority
+    }
+    fn rule(&self) -> usize {
+        self.rule
+    }
+}

@@ -1,0 +1,137 @@
+//! The rule engine: the built-in rule files' own `[[test]]` cases, and the
+//! errors a bad rule file gives.
+
+mod common;
+
+use common::{check_document, extractor, SEED};
+use zhextract::{Error, Extractor, RuleSet};
+
+#[test]
+fn builtin_rule_files_pass_their_own_tests() {
+    let ex = extractor();
+    assert!(ex.rule_tests().len() >= 10);
+    let failures = ex.check_rule_tests(None);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn seed_extraction_spans_are_valid_and_skip_garbled_runs() {
+    let doc = extractor()
+        .extract_at(SEED, Some("2022-10-21".parse().unwrap()))
+        .unwrap();
+    assert!(doc.entities.len() > 50);
+    assert!(!doc.times.is_empty());
+    check_document(SEED, &doc);
+    let garbled: Vec<_> = doc
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == zhextract::DiagnosticKind::GarbledText)
+        .collect();
+    for e in &doc.entities {
+        for g in &garbled {
+            assert!(
+                e.span.end <= g.span.start || g.span.end <= e.span.start,
+                "{e:?} inside {g:?}"
+            );
+        }
+    }
+}
+
+fn err(toml: &str) -> (usize, usize, String, String) {
+    match RuleSet::compile(&[("bad.toml", toml)]) {
+        Err(Error::Rules {
+            file,
+            line,
+            column,
+            rule,
+            message,
+        }) => {
+            assert_eq!(file, "bad.toml");
+            (line, column, rule, message)
+        }
+        other => panic!("expected a rules error, got {other:?}"),
+    }
+}
+
+#[test]
+fn rule_file_errors_name_file_line_column_and_rule() {
+    // TOML syntax
+    let (line, col, _, msg) = err("[[rule]]\nid = \"x\"\nkind = entity\n");
+    assert_eq!((line, col), (3, 8), "{msg}");
+    // unknown field
+    let (line, _, _, msg) = err("[[rule]]\nid = \"x\"\nkind = \"entity\"\npatern = []\n");
+    assert!(msg.contains("patern"), "{msg}");
+    assert!(line >= 1);
+    // bad regex
+    let (line, col, rule, msg) = err("\n[[rule]]\nid = \"money\"\nkind = \"entity\"\nregex = '(\\d+'\nentity = { type = \"MONEY\" }\n");
+    assert_eq!((line, col, rule.as_str()), (2, 1, "money"));
+    assert!(msg.contains("bad regex"), "{msg}");
+    // unknown type
+    let (_, _, rule, msg) = err("[[rule]]\nid = \"t\"\nkind = \"entity\"\npattern = [{ text = \"x\" }]\nentity = { type = \"COMPANY\" }\n");
+    assert_eq!(rule, "t");
+    assert!(msg.contains("unknown entity type \"COMPANY\""), "{msg}");
+    // a capture the output names but the pattern lacks
+    let (_, _, _, msg) = err("[[rule]]\nid = \"r\"\nkind = \"relation\"\npattern = [{ text = \"x\", name = \"a\" }]\nrelation = { predicate = \"acquire\", subject = \"a\", object = \"b\" }\n");
+    assert!(msg.contains("capture \"b\" is not in the pattern"), "{msg}");
+    // a dependency on its own stage (a cycle)
+    let (_, _, rule, msg) = err("[[rule]]\nid = \"grow\"\nkind = \"entity\"\npattern = [{ entity = \"ORG\" }, { text = \"集团\" }]\nentity = { type = \"ORG\" }\n");
+    assert_eq!(rule, "grow");
+    assert!(msg.contains("no earlier stage produces it"), "{msg}");
+    // pathological regex: over the size limit
+    let (_, _, _, msg) = err("[[rule]]\nid = \"huge\"\nkind = \"entity\"\nregex = '(?:\\w{100}){100}'\nentity = { type = \"ORG\" }\n");
+    assert!(msg.contains("bad regex"), "{msg}");
+}
+
+#[test]
+fn user_rules_add_to_the_defaults_and_can_replace_them() {
+    let toml = r#"
+[[rule]]
+id = "toy.duck"
+kind = "entity"
+regex = "小黄鸭"
+entity = { type = "PRODUCT", canonical = "小黄鸭玩具" }
+"#;
+    let ex = Extractor::builder()
+        .rules_source("mine.toml", toml)
+        .build()
+        .unwrap();
+    let doc = ex.extract("腾讯推出小黄鸭").unwrap();
+    assert!(doc
+        .entities
+        .iter()
+        .any(|e| e.text == "小黄鸭" && e.canonical == "小黄鸭玩具" && e.source == "rule:toy.duck"));
+    assert!(doc.entities.iter().any(|e| e.text == "腾讯"));
+    let only = Extractor::builder()
+        .default_rules(false)
+        .rules_source("mine.toml", toml)
+        .build()
+        .unwrap();
+    let doc = only.extract("腾讯推出小黄鸭").unwrap();
+    assert_eq!(doc.entities.len(), 1);
+}
+
+#[test]
+fn duplicate_rules_are_compiled_once() {
+    let base = RuleSet::builtin_sources();
+    let mut sources = base.clone();
+    for i in 0..3 {
+        for (name, text) in &base {
+            sources.push((
+                format!("{name}.{i}"),
+                text.replace("id = \"", &format!("id = \"copy{i}.")),
+            ));
+        }
+    }
+    let set = RuleSet::compile(&sources).unwrap();
+    assert_eq!(set.len(), 4 * RuleSet::builtin().unwrap().len());
+    let ex = Extractor::builder().default_rules(false);
+    let ex = sources
+        .iter()
+        .fold(ex, |b, (n, t)| b.rules_source(n.clone(), t.clone()))
+        .build()
+        .unwrap();
+    let a = extractor().extract(SEED).unwrap();
+    let b = ex.extract(SEED).unwrap();
+    assert_eq!(a.entities.len(), b.entities.len());
+    assert_eq!(a.times.len(), b.times.len());
+}
