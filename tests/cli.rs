@@ -159,3 +159,55 @@ fn table_format_and_bad_options() {
     let out = run(&["--time-bias", "sideways"], b"x");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn user_rules_find_what_the_defaults_miss_and_check_rules_reports() {
+    let txt = "examples/rules/example.txt";
+    let plain = lines(&run(&[txt], b""));
+    assert!(plain[0]["triples"].as_array().unwrap().is_empty());
+    let out = run(&["--rules", "examples/rules/example.toml", txt], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = &lines(&out)[0];
+    assert!(doc["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["text"] == "星澜新能源" && e["type"] == "ORG"));
+    assert!(doc["triples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["predicate"] == "other:sign_supply"));
+
+    let out = run(&["--check-rules", "examples/rules/example.toml"], b"");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 of 1 test cases passed"));
+
+    let dir = std::env::temp_dir().join(format!("zhextract-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "# a broken rule\n\n[[rule]]\nid = \"broken\"\nkind = \"entity\"\nregex = '(unclosed'\nentity = { type = \"ORG\" }\n").unwrap();
+    let out = run(&["--rules", bad.to_str().unwrap()], "x".as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:3:1: rule \"broken\": bad regex"),
+        "{err}"
+    );
+
+    let failing = dir.join("failing.toml");
+    std::fs::write(
+        &failing,
+        "[[test]]\ntext = \"腾讯很好\"\nentities = [{ text = \"腾讯很好\", type = \"ORG\" }]\n",
+    )
+    .unwrap();
+    let out = run(&["--check-rules", failing.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("failing.toml:1: entity ORG \"腾讯很好\" not found"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

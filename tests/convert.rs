@@ -62,16 +62,32 @@ fn full_width_forms_are_kept_in_simplified() {
 
 #[test]
 fn protected_words_are_left_alone() {
-    let bare = || Extractor::builder().include_simplified(true).lexicon(zhextract::Lexicon::empty());
+    let bare = || {
+        Extractor::builder()
+            .include_simplified(true)
+            .lexicon(zhextract::Lexicon::empty())
+    };
     // OpenCC corrupts the Simplified place name 乾安县 ...
     let ex = bare().build().unwrap();
-    assert_eq!(ex.extract("吉林乾安县").unwrap().simplified.unwrap(), "吉林干安县");
+    assert_eq!(
+        ex.extract("吉林乾安县").unwrap().simplified.unwrap(),
+        "吉林干安县"
+    );
     // ... unless it is protected by hand
     let ex = bare().protect_words(["乾安县"]).build().unwrap();
-    assert_eq!(ex.extract("吉林乾安县").unwrap().simplified.unwrap(), "吉林乾安县");
+    assert_eq!(
+        ex.extract("吉林乾安县").unwrap().simplified.unwrap(),
+        "吉林乾安县"
+    );
     // ... or by the lexicons, which hold every county
-    let ex = Extractor::builder().include_simplified(true).build().unwrap();
-    assert_eq!(ex.extract("吉林乾安县").unwrap().simplified.unwrap(), "吉林乾安县");
+    let ex = Extractor::builder()
+        .include_simplified(true)
+        .build()
+        .unwrap();
+    assert_eq!(
+        ex.extract("吉林乾安县").unwrap().simplified.unwrap(),
+        "吉林乾安县"
+    );
 }
 
 #[test]

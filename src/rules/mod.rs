@@ -122,21 +122,26 @@ fn settle<T: Spanned>(accepted: &mut Vec<T>, mut cands: Vec<T>) {
             .then(a.rule().cmp(&b.rule()))
     });
     let mut won: Vec<T> = Vec::new();
-    let mut taken: Vec<(usize, usize)> = Vec::new(); // sorted by start, disjoint
+    // accepted spans of this stage, disjoint: start -> end
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let hit = |taken: &std::collections::BTreeMap<usize, usize>, s: (usize, usize)| {
+        // the last span starting before s ends, if it reaches into s
+        taken
+            .range(..s.1)
+            .next_back()
+            .is_some_and(|(&a, &b)| overlaps((a, b), s))
+    };
     for c in cands {
         let s = c.span();
-        let i = taken.partition_point(|t| t.1 <= s.0);
-        if taken.get(i).is_some_and(|t| overlaps(*t, s)) {
+        if hit(&taken, s) {
             continue;
         }
-        taken.insert(i, s);
+        taken.insert(s.0, s.1);
         won.push(c);
     }
-    accepted.retain(|a| {
-        let s = a.span();
-        let i = taken.partition_point(|t| t.1 <= s.0);
-        !taken.get(i).is_some_and(|t| overlaps(*t, s))
-    });
+    if !accepted.is_empty() {
+        accepted.retain(|a| !hit(&taken, a.span()));
+    }
     accepted.extend(won);
     accepted.sort_by_key(|a| a.span());
 }
@@ -173,6 +178,16 @@ impl RuleSet {
                 }
             }
         }
+        // lexicon entries of the tokens, looked up once for all stages
+        let tok_lex: Vec<Option<&crate::lexicon::LexEntry>> = if r.uses_lexicon {
+            input
+                .tokens
+                .iter()
+                .map(|t| input.lexicon.get(t.text))
+                .collect()
+        } else {
+            vec![None; input.tokens.len()]
+        };
         let lex_of = |s: &str| {
             if r.uses_lexicon {
                 input.lexicon.get(s)
@@ -189,22 +204,53 @@ impl RuleSet {
             let pats = &r.stage_patterns[si];
             if !pats.is_empty() {
                 let mut seen = vec![usize::MAX; r.patterns.len()];
+                let mut cands: Vec<usize> = Vec::new();
                 for (k, s) in input.sentences.iter().enumerate() {
+                    // which patterns have a chance here, before building items
+                    cands.clear();
+                    for &w in &present[k] {
+                        for &pid in &r.word_patterns[w] {
+                            if seen[pid] != k && pats.contains_key(&pid) {
+                                seen[pid] = k;
+                                cands.push(pid);
+                            }
+                        }
+                    }
+                    let inside = |start: usize, end: usize| s.start <= start && end <= s.end;
+                    let has_entity = {
+                        let i = hits.entities.partition_point(|e| e.start < s.start);
+                        hits.entities.get(i).is_some_and(|e| inside(e.start, e.end))
+                    };
+                    let has_time = {
+                        let i = hits.times.partition_point(|t| t.start < s.start);
+                        hits.times.get(i).is_some_and(|t| inside(t.start, t.end))
+                    };
+                    let has_lex = tok_lex[sent_tokens[k].clone()].iter().any(Option::is_some);
+                    for &pid in &r.other_patterns {
+                        let go = match &r.anchors[pid] {
+                            Anchor::Always => true,
+                            Anchor::Entity => has_entity,
+                            Anchor::Time => has_time,
+                            Anchor::Lexicon => has_lex,
+                            Anchor::Words(_) => false,
+                        };
+                        if go && seen[pid] != k && pats.contains_key(&pid) {
+                            seen[pid] = k;
+                            cands.push(pid);
+                        }
+                    }
+                    if cands.is_empty() {
+                        continue;
+                    }
                     let items = build_items(
                         text,
                         s,
                         &input.tokens[sent_tokens[k].clone()],
+                        &tok_lex[sent_tokens[k].clone()],
                         &hits,
                         &lex_of,
                     );
-                    let has_entity = items.iter().any(|i| i.entity.is_some());
-                    let has_time = items.iter().any(|i| i.time.is_some());
-                    let has_lex = items.iter().any(|i| i.lex.is_some());
                     let mut run_pattern = |pid: usize| {
-                        if seen[pid] == k {
-                            return;
-                        }
-                        seen[pid] = k;
                         let Some(rules) = pats.get(&pid) else { return };
                         for (a, b, caps) in r.patterns[pid].find_all(&items) {
                             let whole = (items[a].start, items[b - 1].end);
@@ -241,22 +287,8 @@ impl RuleSet {
                             }
                         }
                     };
-                    for &w in &present[k] {
-                        for &pid in &r.word_patterns[w] {
-                            run_pattern(pid);
-                        }
-                    }
-                    for &pid in &r.other_patterns {
-                        let go = match &r.anchors[pid] {
-                            Anchor::Always => true,
-                            Anchor::Entity => has_entity,
-                            Anchor::Time => has_time,
-                            Anchor::Lexicon => has_lex,
-                            Anchor::Words(_) => false,
-                        };
-                        if go {
-                            run_pattern(pid);
-                        }
+                    for &pid in &cands {
+                        run_pattern(pid);
                     }
                 }
             }
@@ -352,6 +384,7 @@ fn build_items<'t>(
     text: &'t str,
     s: &Range<usize>,
     tokens: &[Token<'t>],
+    lexs: &[Option<&'t crate::lexicon::LexEntry>],
     hits: &Hits,
     lex_of: &dyn Fn(&str) -> Option<&'t crate::lexicon::LexEntry>,
 ) -> Vec<Item<'t>> {
@@ -406,21 +439,22 @@ fn build_items<'t>(
     if overlays.is_empty() {
         return tokens
             .iter()
-            .map(|t| Item {
+            .zip(lexs)
+            .map(|(t, &lex)| Item {
                 text: t.text,
                 start: t.start,
                 end: t.end,
                 pos: t.pos,
                 entity: None,
                 time: None,
-                lex: lex_of(t.text),
+                lex,
             })
             .collect();
     }
     let mut items = Vec::with_capacity(tokens.len());
     let mut o = overlays.into_iter().peekable();
     let mut cursor = s.start; // everything before is emitted
-    for t in tokens {
+    for (t, &lex) in tokens.iter().zip(lexs) {
         while let Some(ov) = o.peek() {
             if ov.start < t.end {
                 let ov = o.next().expect("peeked");
@@ -447,7 +481,7 @@ fn build_items<'t>(
                 pos: t.pos,
                 entity: None,
                 time: None,
-                lex: lex_of(t.text),
+                lex,
             });
         } else {
             items.push(piece(text, from, t.end, t.pos, lex_of));
