@@ -2,8 +2,9 @@
 //! bytes/s):
 //! (a) raw `Jieba::cut(text, true)`, (b) raw `Jieba::tag(text, true)`,
 //! (c) our tokenizer on Simplified text (sentences, spans, POS),
-//! (d) normalize + convert + tokenize on the Traditional text (the whole
-//!     `Extractor::extract` today), and Extractor construction.
+//! (d) normalize + convert + fold + sentences + tokenize on the Traditional
+//!     text, (e) the whole `Extractor::extract` (with the rules), and
+//!     Extractor construction.
 //!
 //! Text: `../shared/bench/news-{simp,trad}.txt` when present (1 M chars each),
 //! otherwise the seed fixture repeated.
@@ -11,6 +12,7 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use jieba_rs::Jieba;
 use zhextract::segment::{split_sentences, Tokenizer};
+use zhextract::text::{fold_width, AutoConverter, Convert, Normalizer};
 use zhextract::{Extractor, Lexicon};
 
 fn read(name: &str) -> Option<String> {
@@ -56,8 +58,22 @@ fn segment(c: &mut Criterion) {
         })
     });
     g.throughput(Throughput::Bytes(trad.len() as u64));
-    g.bench_function("d_extract_traditional", |b| {
-        b.iter(|| extractor.extract(&trad).unwrap().diagnostics.len())
+    let normalizer = Normalizer::new();
+    let converter = AutoConverter::builtin(&[]).unwrap();
+    g.bench_function("d_traditional_to_tokens", |b| {
+        b.iter(|| {
+            let n = normalizer.normalize(&trad);
+            let c = converter.convert(&n.text);
+            let text = fold_width(&c.text).map_or(c.text, |(t, _)| t);
+            let mut out = Vec::with_capacity(text.len() / 4);
+            for s in split_sentences(&text) {
+                tokenizer.tokenize_into(&text[s.clone()], s.start, &mut out);
+            }
+            out.len()
+        })
+    });
+    g.bench_function("e_extract_traditional", |b| {
+        b.iter(|| extractor.extract(&trad).unwrap().entities.len())
     });
     g.finish();
 
