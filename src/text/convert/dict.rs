@@ -22,6 +22,13 @@ pub(crate) struct Dict {
     phrases: HashMap<Box<str>, Box<str>>,
     /// Longest phrase key (in chars) starting with a given char.
     phrase_max: HashMap<char, usize>,
+    /// The first two chars of every phrase key: most positions fail here
+    /// before any string is hashed.
+    pairs: rustc_hash::FxHashSet<u64>,
+}
+
+fn pair(a: char, b: char) -> u64 {
+    ((a as u64) << 21) | b as u64
 }
 
 impl Dict {
@@ -61,6 +68,9 @@ impl Dict {
             self.chars.entry(first).or_insert_with(|| value.into());
         } else {
             let n = key.chars().count();
+            if let Some(second) = key.chars().nth(1) {
+                self.pairs.insert(pair(first, second));
+            }
             let max = self.phrase_max.entry(first).or_insert(0);
             *max = (*max).max(n);
             self.phrases
@@ -72,8 +82,11 @@ impl Dict {
 
     /// Longest key that is a prefix of `s`: its length in bytes and its value.
     pub(crate) fn match_prefix(&self, s: &str) -> Option<(usize, &str)> {
-        let first = s.chars().next()?;
-        if let Some(&max) = self.phrase_max.get(&first) {
+        let mut it = s.chars();
+        let first = it.next()?;
+        let second = it.next();
+        let candidate = second.is_some_and(|b| self.pairs.contains(&pair(first, b)));
+        if let Some(&max) = candidate.then(|| self.phrase_max.get(&first)).flatten() {
             // byte ends of the first `max` chars (keys are short: OpenCC's
             // longest is 10 chars; longer user keys are matched up to 32)
             let mut ends = [0usize; MAX_KEY_CHARS];
@@ -133,6 +146,14 @@ pub(crate) struct DictGroup {
     values: Vec<Box<str>>,
 }
 
+/// What a group does at one position.
+pub(crate) enum Step<'g> {
+    /// No dictionary knows the char: copy it.
+    Copy,
+    /// Replace `len` bytes by `value`.
+    Replace(usize, &'g str),
+}
+
 impl DictGroup {
     pub(crate) fn new(dicts: Vec<Dict>) -> Self {
         let mut group = DictGroup {
@@ -181,9 +202,25 @@ impl DictGroup {
         (e.value != 0 || e.phrase).then_some(e)
     }
 
+    /// What to do at the start of `s`, whose first char is `first`.
+    #[inline]
+    pub(crate) fn step<'g>(&'g self, s: &str, first: char) -> Step<'g> {
+        let Some(e) = self.entry(first) else {
+            return Step::Copy;
+        };
+        if !e.phrase {
+            return Step::Replace(first.len_utf8(), &self.values[e.value as usize - 1]);
+        }
+        match self.dicts.iter().find_map(|d| d.match_prefix(s)) {
+            Some((len, v)) => Step::Replace(len, v),
+            None => Step::Copy,
+        }
+    }
+
     /// The match at the start of `s` (which is non-empty): bytes consumed and
     /// the replacement, or `None` to copy the first char.
     #[inline]
+    #[cfg(test)]
     pub(crate) fn match_at<'g>(&'g self, s: &str, first: char) -> Option<(usize, &'g str)> {
         let e = self.entry(first)?;
         if !e.phrase {

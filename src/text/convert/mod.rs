@@ -21,7 +21,7 @@ use std::str::FromStr;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use self::config::{load_plan, DataSource, Plan};
-use self::dict::DictGroup;
+use self::dict::{DictGroup, Step};
 use super::offsets::{OffsetMap, OffsetMapBuilder};
 use crate::error::{Error, Result};
 
@@ -349,6 +349,15 @@ impl Convert for AutoConverter {
     }
 }
 
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
 /// One conversion pass over `segments` of `input`. Returns the output, its
 /// map to `input` and the output's segments.
 fn run_pass(
@@ -368,37 +377,35 @@ fn run_pass(
             continue;
         }
         let bytes = input.as_bytes();
+        // text no dictionary touches is copied in runs, not char by char
+        let mut copy_from = r.start;
         let mut i = r.start;
         while i < r.end {
-            // copy ASCII in bulk: no dictionary key starts with it
-            if bytes[i] < 0x80 {
-                let run_end = bytes[i..r.end]
-                    .iter()
-                    .position(|&b| b >= 0x80)
-                    .map_or(r.end, |p| i + p);
-                out.push_str(&input[i..run_end]);
-                map.push_linear(i, run_end - i);
-                i = run_end;
+            let b = bytes[i];
+            if b < 0x80 {
+                // no dictionary key starts with ASCII
+                i += 1;
                 continue;
             }
+            let width = utf8_width(b);
             let rest = &input[i..r.end];
             let Some(first) = rest.chars().next() else {
                 break;
             };
-            match group.match_at(rest, first) {
-                Some((len, value)) => {
+            match group.step(rest, first) {
+                Step::Copy => i += width,
+                Step::Replace(len, value) => {
+                    out.push_str(&input[copy_from..i]);
+                    map.push_linear(copy_from, i - copy_from);
                     out.push_str(value);
                     map.push_replacement(i, &rest[..len], value);
                     i += len;
-                }
-                None => {
-                    let len = first.len_utf8();
-                    out.push(first);
-                    map.push_linear(i, len);
-                    i += len;
+                    copy_from = i;
                 }
             }
         }
+        out.push_str(&input[copy_from..r.end]);
+        map.push_linear(copy_from, r.end - copy_from);
         out_segments.push((seg_start..out.len(), true));
     }
     (out, map.finish(), out_segments)
