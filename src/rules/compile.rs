@@ -51,6 +51,7 @@ pub(crate) enum Output {
         kind: EntityType,
         cap: Option<usize>,
         canonical: Canonical,
+        each: bool,
     },
     Time {
         spec: Box<TimeSpec>,
@@ -414,10 +415,14 @@ impl Compiler {
                     Some("text") => Canonical::Text,
                     Some(other) => Canonical::Fixed(other.to_string()),
                 };
+                if e.each && !entities_seen_before(&needs_entities) {
+                    return Err(ctx.err("`each` retypes entities of earlier stages: the pattern must use `entity`"));
+                }
                 Output::Entity {
                     kind: e.kind.parse().unwrap_or(EntityType::Org),
                     cap: opt_cap(&e.capture)?,
                     canonical,
+                    each: e.each,
                 }
             }
             RuleKind::Time => {
@@ -600,6 +605,10 @@ impl Compiler {
     }
 }
 
+fn entities_seen_before(needs: &BTreeSet<String>) -> bool {
+    !needs.is_empty()
+}
+
 fn list(names: &[String]) -> String {
     let named: Vec<&str> = names
         .iter()
@@ -720,14 +729,11 @@ fn compile_elem(
         return Ok(Elem::Skip { max: n, cap });
     }
     if let Some(alts) = &e.any {
-        if max > 1 {
-            return Err(ctx.err("`any` can be optional but not repeated"));
-        }
         let alts = alts
             .iter()
             .map(|seq| compile_seq(seq, names, needs, uses_lexicon, ctx))
             .collect::<Result<Vec<_>>>()?;
-        return Ok(Elem::Alt { alts, min, cap });
+        return Ok(Elem::Alt { alts, min, max, cap });
     }
     let conds = conds_of(e, needs, uses_lexicon, ctx)?;
     if conds.is_empty() {

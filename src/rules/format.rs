@@ -136,6 +136,10 @@ pub(crate) struct EntityOut {
     /// or a literal canonical name.
     #[serde(default)]
     pub(crate) canonical: Option<String>,
+    /// Retype each entity of an earlier stage inside the capture, instead
+    /// of making the capture one entity (lists: 拼多多、京东等平台).
+    #[serde(default)]
+    pub(crate) each: bool,
 }
 
 /// A number or a capture (`"$name"`) feeding a time field, or an offset

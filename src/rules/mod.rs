@@ -277,6 +277,7 @@ impl RuleSet {
                                     whole,
                                     &spans,
                                     &entity_at,
+                                    &hits.entities,
                                     s,
                                     &input.tokens[sent_tokens[k].clone()],
                                     &mut cand_e,
@@ -329,6 +330,7 @@ impl RuleSet {
                                 (m.start(), m.end()),
                                 &spans,
                                 &entity_at,
+                                &hits.entities,
                                 s,
                                 &input.tokens[sent_tokens[k].clone()],
                                 &mut cand_e,
@@ -529,6 +531,7 @@ fn emit(
     whole: (usize, usize),
     spans: &[Option<(usize, usize)>],
     entity_at: &dyn Fn(usize) -> Option<EntityHit>,
+    prev_entities: &[EntityHit],
     sentence: &Range<usize>,
     sent_tokens: &[Token<'_>],
     cand_e: &mut Vec<EntityHit>,
@@ -549,6 +552,29 @@ fn emit(
             kind,
             cap,
             canonical,
+            each: true,
+        } => {
+            let Some((a, b)) = at(*cap) else { return };
+            for e in prev_entities.iter().filter(|e| a <= e.start && e.end <= b) {
+                cand_e.push(EntityHit {
+                    start: e.start,
+                    end: e.end,
+                    kind: kind.clone(),
+                    canonical: match canonical {
+                        Canonical::Fixed(c) => c.clone(),
+                        Canonical::Text => text[e.start..e.end].to_string(),
+                        Canonical::Lexicon => e.canonical.clone(),
+                    },
+                    rule: rule_idx,
+                    priority: rule.priority,
+                });
+            }
+        }
+        Output::Entity {
+            kind,
+            cap,
+            canonical,
+            each: false,
         } => {
             let Some((a, b)) = at(*cap) else { return };
             let surface = &text[a..b];

@@ -71,10 +71,11 @@ pub(crate) enum Elem {
     },
     /// Up to `max` items of anything (within the sentence).
     Skip { max: u32, cap: Option<usize> },
-    /// One of several sequences; optional when `min` is 0.
+    /// `min..=max` times one of several sequences.
     Alt {
         alts: Vec<Vec<Elem>>,
         min: u32,
+        max: u32,
         cap: Option<usize>,
     },
 }
@@ -96,6 +97,14 @@ const BUDGET: u32 = 20_000;
 enum Step<'p> {
     Elems(&'p [Elem]),
     Close(usize, usize),
+    /// Still `min..=max` repetitions of `alts` to go; the last one ended at
+    /// `last` (a repetition must consume something).
+    Rep {
+        alts: &'p [Vec<Elem>],
+        min: u32,
+        max: u32,
+        last: Option<usize>,
+    },
 }
 
 impl Pattern {
@@ -147,6 +156,21 @@ fn run<'p>(
             caps[cap] = old;
             steps.push(Step::Close(cap, start));
         }
+        Step::Rep { alts, min, max, last } => {
+            if min == 0 {
+                run(steps, items, pos, caps, budget, best);
+            }
+            if max > 0 && last.is_none_or(|l| pos > l) {
+                for alt in alts {
+                    steps.push(Step::Rep { alts, min: min.saturating_sub(1), max: max - 1, last: Some(pos) });
+                    steps.push(Step::Elems(alt));
+                    run(steps, items, pos, caps, budget, best);
+                    steps.pop();
+                    steps.pop();
+                }
+            }
+            steps.push(Step::Rep { alts, min, max, last });
+        }
         Step::Elems(elems) => {
             let Some((first, rest)) = elems.split_first() else {
                 run(steps, items, pos, caps, budget, best);
@@ -180,20 +204,15 @@ fn run<'p>(
                         with_cap(steps, items, pos, pos + k, *cap, caps, budget, best);
                     }
                 }
-                Elem::Alt { alts, min, cap } => {
-                    for alt in alts {
-                        if let Some(c) = cap {
-                            steps.push(Step::Close(*c, pos));
-                        }
-                        steps.push(Step::Elems(alt));
-                        run(steps, items, pos, caps, budget, best);
-                        steps.pop();
-                        if cap.is_some() {
-                            steps.pop();
-                        }
+                Elem::Alt { alts, min, max, cap } => {
+                    if let Some(c) = cap {
+                        steps.push(Step::Close(*c, pos));
                     }
-                    if *min == 0 {
-                        run(steps, items, pos, caps, budget, best);
+                    steps.push(Step::Rep { alts, min: *min, max: *max, last: None });
+                    run(steps, items, pos, caps, budget, best);
+                    steps.pop();
+                    if cap.is_some() {
+                        steps.pop();
                     }
                 }
             }
