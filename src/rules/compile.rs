@@ -416,7 +416,9 @@ impl Compiler {
                     Some(other) => Canonical::Fixed(other.to_string()),
                 };
                 if e.each && !entities_seen_before(&needs_entities) {
-                    return Err(ctx.err("`each` retypes entities of earlier stages: the pattern must use `entity`"));
+                    return Err(ctx.err(
+                        "`each` retypes entities of earlier stages: the pattern must use `entity`",
+                    ));
                 }
                 Output::Entity {
                     kind: e.kind.parse().unwrap_or(EntityType::Org),
@@ -733,7 +735,12 @@ fn compile_elem(
             .iter()
             .map(|seq| compile_seq(seq, names, needs, uses_lexicon, ctx))
             .collect::<Result<Vec<_>>>()?;
-        return Ok(Elem::Alt { alts, min, max, cap });
+        return Ok(Elem::Alt {
+            alts,
+            min,
+            max,
+            cap,
+        });
     }
     let conds = conds_of(e, needs, uses_lexicon, ctx)?;
     if conds.is_empty() {

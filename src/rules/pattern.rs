@@ -156,20 +156,35 @@ fn run<'p>(
             caps[cap] = old;
             steps.push(Step::Close(cap, start));
         }
-        Step::Rep { alts, min, max, last } => {
+        Step::Rep {
+            alts,
+            min,
+            max,
+            last,
+        } => {
             if min == 0 {
                 run(steps, items, pos, caps, budget, best);
             }
             if max > 0 && last.is_none_or(|l| pos > l) {
                 for alt in alts {
-                    steps.push(Step::Rep { alts, min: min.saturating_sub(1), max: max - 1, last: Some(pos) });
+                    steps.push(Step::Rep {
+                        alts,
+                        min: min.saturating_sub(1),
+                        max: max - 1,
+                        last: Some(pos),
+                    });
                     steps.push(Step::Elems(alt));
                     run(steps, items, pos, caps, budget, best);
                     steps.pop();
                     steps.pop();
                 }
             }
-            steps.push(Step::Rep { alts, min, max, last });
+            steps.push(Step::Rep {
+                alts,
+                min,
+                max,
+                last,
+            });
         }
         Step::Elems(elems) => {
             let Some((first, rest)) = elems.split_first() else {
@@ -204,11 +219,21 @@ fn run<'p>(
                         with_cap(steps, items, pos, pos + k, *cap, caps, budget, best);
                     }
                 }
-                Elem::Alt { alts, min, max, cap } => {
+                Elem::Alt {
+                    alts,
+                    min,
+                    max,
+                    cap,
+                } => {
                     if let Some(c) = cap {
                         steps.push(Step::Close(*c, pos));
                     }
-                    steps.push(Step::Rep { alts, min: *min, max: *max, last: None });
+                    steps.push(Step::Rep {
+                        alts,
+                        min: *min,
+                        max: *max,
+                        last: None,
+                    });
                     run(steps, items, pos, caps, budget, best);
                     steps.pop();
                     if cap.is_some() {
