@@ -770,12 +770,6 @@ fn conds_of(
         }
         conds.push(Cond::Words(w.iter().cloned().collect()));
     }
-    if let Some(r) = &e.regex {
-        if r.len() > MAX_SOURCE {
-            return Err(ctx.err("regex is longer than 4096 bytes"));
-        }
-        conds.push(Cond::Regex(build_regex(&format!("^(?:{r})$"), ctx)?));
-    }
     if let Some(p) = &e.pos {
         conds.push(Cond::Pos(p.to_vec()));
     }
@@ -806,6 +800,13 @@ fn conds_of(
             k => Some(time_kind(k, ctx)?),
         };
         conds.push(Cond::Time(kind));
+    }
+    // cheap tests first: a regex runs only on items that pass the rest
+    if let Some(r) = &e.regex {
+        if r.len() > MAX_SOURCE {
+            return Err(ctx.err("regex is longer than 4096 bytes"));
+        }
+        conds.push(Cond::Regex(build_regex(&format!("^(?:{r})$"), ctx)?));
     }
     if let Some(n) = &e.not {
         if n.skip.is_some()

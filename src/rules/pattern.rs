@@ -111,12 +111,24 @@ impl Pattern {
     /// All non-overlapping leftmost-longest matches: (start item, end item, captures).
     pub(crate) fn find_all(&self, items: &[Item<'_>]) -> Vec<(usize, usize, Caps)> {
         let mut out = Vec::new();
+        // a required first element is checked before any backtracking starts
+        let first = match self.elems.first() {
+            Some(Elem::Item { conds, min, .. }) if *min > 0 => Some(conds),
+            _ => None,
+        };
+        let mut caps = vec![None; self.cap_names.len()];
+        let mut steps = Vec::with_capacity(8);
         let mut at = 0;
         while at < items.len() {
+            if first.is_some_and(|conds| !conds.iter().all(|c| c.holds(&items[at]))) {
+                at += 1;
+                continue;
+            }
             let mut best: Option<(usize, Caps)> = None;
-            let mut caps = vec![None; self.cap_names.len()];
+            caps.iter_mut().for_each(|c| *c = None);
             let mut budget = BUDGET;
-            let mut steps = vec![Step::Elems(&self.elems)];
+            steps.clear();
+            steps.push(Step::Elems(&self.elems));
             run(&mut steps, items, at, &mut caps, &mut budget, &mut best);
             match best {
                 Some((end, caps)) if end > at => {
