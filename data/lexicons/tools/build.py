@@ -74,8 +74,10 @@ def places_cn(jio, jieba):
         rows.append((full, "LOCATION", full))
         short = parts[2] if len(parts) >= 3 else None
         if short and short != full and len(short) >= 2 and not common_word(short, jieba):
-            # county-level short forms only when jieba knows them as places
-            if depth < 2 or jieba.get(short, (0, ""))[1] == "ns":
+            # county-level short forms only when jieba knows them as places,
+            # and not as frequent words (新城, 南湖, 龙门 read as ordinary words)
+            freq, tag = jieba.get(short, (0, ""))
+            if depth < 2 or (tag == "ns" and freq < 500):
                 rows.append((short, "LOCATION", full))
     write("places_cn.tsv", HEADER.format(src="jionlp 1.5.31 (PyPI), jionlp/dictionary/china_location.zip, levels province/city/county", lic="Apache-2.0"), rows)
 
