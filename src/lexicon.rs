@@ -31,6 +31,7 @@ const BUILTIN: &[(&str, &str)] = &[
         "orgs_public.tsv",
         include_str!("../data/lexicons/orgs_public.tsv"),
     ),
+    ("persons.tsv", include_str!("../data/lexicons/persons.tsv")),
     (
         "orgs_major.tsv",
         include_str!("../data/lexicons/orgs_major.tsv"),
@@ -208,6 +209,20 @@ mod tests {
         assert_eq!(lex.get("微信").unwrap().kind, EntityType::Product);
         assert_eq!(lex.get("总裁").unwrap().kind, EntityType::Title);
         assert!(lex.get("和平").is_none(), "an ordinary word became a place");
+    }
+
+    #[test]
+    fn every_lexicon_file_is_compiled_in() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/lexicons");
+        for f in std::fs::read_dir(dir).unwrap() {
+            let name = f.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".tsv") {
+                assert!(
+                    BUILTIN.iter().any(|(n, _)| *n == name),
+                    "{name} is not in BUILTIN"
+                );
+            }
+        }
     }
 
     #[test]

@@ -164,6 +164,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "<builtin>/relations.toml",
         include_str!("../../rules/relations.toml"),
     ),
+    (
+        "<builtin>/not_person.toml",
+        include_str!("../../rules/not_person.toml"),
+    ),
 ];
 
 impl RuleSet {
