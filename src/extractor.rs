@@ -517,7 +517,7 @@ impl Extractor {
         let tokens = self.inner.tokenizer.tokenize(&analysis.text);
 
         let reference = reference.or(opts.reference);
-        let hits = self.inner.rules.run(&Input {
+        let mut hits = self.inner.rules.run(&Input {
             text: &analysis.text,
             sentences: &sentences,
             tokens: &tokens,
@@ -530,6 +530,11 @@ impl Extractor {
         // nothing is extracted from inside a garbled run
         let garbled =
             |s: usize, e: usize| normalized.garbled.iter().any(|g| s < g.end && g.start < e);
+        let blocked = |s: usize, e: usize| {
+            let (os, oe) = analysis.map.span(s, e);
+            garbled(os, oe)
+        };
+        crate::extract::entities::link_aliases(&analysis.text, &mut hits.entities, &blocked);
         let mention = |h: &EntityHit| -> Mention {
             let (s, e) = analysis.map.span(h.start, h.end);
             Mention {
@@ -552,7 +557,11 @@ impl Extractor {
                 canonical: m.canonical,
                 kind: m.kind,
                 span: m.span,
-                source: format!("rule:{}", self.inner.rules.rule_id(h.rule)),
+                source: if h.alias {
+                    "alias".to_string()
+                } else {
+                    format!("rule:{}", self.inner.rules.rule_id(h.rule))
+                },
             });
         }
         let mut times = Vec::with_capacity(hits.times.len());

@@ -1,5 +1,6 @@
 //! What rules cannot say by themselves: Chinese numerals and the calendar
 //! arithmetic that turns a time rule's fields into a value.
 
+pub(crate) mod entities;
 pub(crate) mod numerals;
 pub(crate) mod times;

@@ -31,7 +31,24 @@ pub(crate) struct EntityHit {
     pub(crate) kind: EntityType,
     pub(crate) canonical: String,
     pub(crate) rule: usize,
+    /// Found as a short name the text introduced (以下简称), not by a rule.
+    pub(crate) alias: bool,
     priority: i32,
+}
+
+impl EntityHit {
+    /// An entity for a later mention of a short name.
+    pub(crate) fn alias_of(of: &EntityHit, start: usize, end: usize) -> Self {
+        EntityHit {
+            start,
+            end,
+            kind: of.kind.clone(),
+            canonical: of.canonical.clone(),
+            rule: of.rule,
+            alias: true,
+            priority: of.priority,
+        }
+    }
 }
 
 /// A time found by a rule.
@@ -566,6 +583,7 @@ fn emit(
                         Canonical::Lexicon => e.canonical.clone(),
                     },
                     rule: rule_idx,
+                    alias: false,
                     priority: rule.priority,
                 });
             }
@@ -593,6 +611,7 @@ fn emit(
                 kind: kind.clone(),
                 canonical,
                 rule: rule_idx,
+                alias: false,
                 priority: rule.priority,
             });
         }
