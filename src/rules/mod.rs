@@ -76,6 +76,16 @@ pub(crate) struct RelationHit {
     priority: i32,
 }
 
+/// What one stage's matches propose, before vetoes and overlap resolution.
+#[derive(Default)]
+struct Candidates {
+    entities: Vec<EntityHit>,
+    times: Vec<TimeHit>,
+    relations: Vec<RelationHit>,
+    /// Vetoed span, and whether entities / times there go.
+    vetoes: Vec<((usize, usize), bool, bool)>,
+}
+
 /// Everything the rules found in one text.
 #[derive(Debug, Default)]
 pub(crate) struct Hits {
@@ -214,10 +224,7 @@ impl RuleSet {
         };
         let mut hits = Hits::default();
         for (si, _stage) in r.stages.iter().enumerate() {
-            let mut cand_e = Vec::new();
-            let mut cand_t = Vec::new();
-            let mut cand_r = Vec::new();
-            let mut vetoes: Vec<((usize, usize), bool, bool)> = Vec::new();
+            let mut found = Candidates::default();
             let pats = &r.stage_patterns[si];
             if !pats.is_empty() {
                 let mut seen = vec![usize::MAX; r.patterns.len()];
@@ -297,10 +304,7 @@ impl RuleSet {
                                     &hits.entities,
                                     s,
                                     &input.tokens[sent_tokens[k].clone()],
-                                    &mut cand_e,
-                                    &mut cand_t,
-                                    &mut cand_r,
-                                    &mut vetoes,
+                                    &mut found,
                                 );
                             }
                         }
@@ -350,15 +354,18 @@ impl RuleSet {
                                 &hits.entities,
                                 s,
                                 &input.tokens[sent_tokens[k].clone()],
-                                &mut cand_e,
-                                &mut cand_t,
-                                &mut cand_r,
-                                &mut vetoes,
+                                &mut found,
                             );
                         }
                     }
                 }
             }
+            let Candidates {
+                entities: mut cand_e,
+                times: mut cand_t,
+                relations: mut cand_r,
+                vetoes,
+            } = found;
             for (span, ents, times) in &vetoes {
                 let inside = |s: (usize, usize)| span.0 <= s.0 && s.1 <= span.1;
                 if *ents {
@@ -551,10 +558,7 @@ fn emit(
     prev_entities: &[EntityHit],
     sentence: &Range<usize>,
     sent_tokens: &[Token<'_>],
-    cand_e: &mut Vec<EntityHit>,
-    cand_t: &mut Vec<TimeHit>,
-    cand_r: &mut Vec<RelationHit>,
-    vetoes: &mut Vec<((usize, usize), bool, bool)>,
+    found: &mut Candidates,
 ) {
     let rule = &set.inner.rules[rule_idx];
     let text = input.text;
@@ -573,7 +577,7 @@ fn emit(
         } => {
             let Some((a, b)) = at(*cap) else { return };
             for e in prev_entities.iter().filter(|e| a <= e.start && e.end <= b) {
-                cand_e.push(EntityHit {
+                found.entities.push(EntityHit {
                     start: e.start,
                     end: e.end,
                     kind: kind.clone(),
@@ -605,7 +609,7 @@ fn emit(
                 Canonical::Text => surface.to_string(),
                 Canonical::Fixed(c) => c.clone(),
             };
-            cand_e.push(EntityHit {
+            found.entities.push(EntityHit {
                 start: a,
                 end: b,
                 kind: kind.clone(),
@@ -639,7 +643,7 @@ fn emit(
                 Some(text[x..y].to_string())
             };
             let value = resolve(spec, &cap_text, input.reference, input.bias);
-            cand_t.push(TimeHit {
+            found.times.push(TimeHit {
                 start: a,
                 end: b,
                 value,
@@ -684,7 +688,7 @@ fn emit(
                     .filter(|t| t.start >= window_start && t.end <= whole.1)
                     .any(|t| words.iter().any(|w| w == t.text))
             };
-            cand_r.push(RelationHit {
+            found.relations.push(RelationHit {
                 subject: subj,
                 object: obj,
                 predicate: predicate.clone(),
@@ -703,7 +707,7 @@ fn emit(
             times,
         } => {
             if let Some(span) = at(*cap) {
-                vetoes.push((span, *entities, *times));
+                found.vetoes.push((span, *entities, *times));
             }
         }
     }
