@@ -99,6 +99,16 @@ pub(crate) enum Anchor {
     Always,
 }
 
+impl Inner {
+    /// Capture names of a rule's pattern or regex, by capture index.
+    pub(crate) fn cap_names(&self, finder: Finder) -> &[String] {
+        match finder {
+            Finder::Pattern(p) => &self.patterns[p].cap_names,
+            Finder::Regex(x) => &self.regex_cap_names[x],
+        }
+    }
+}
+
 /// An inline test case of a rule file.
 #[derive(Debug)]
 pub struct RuleTest {
@@ -115,6 +125,8 @@ pub(crate) struct Inner {
     pub(crate) patterns: Vec<Pattern>,
     pub(crate) anchors: Vec<Anchor>,
     pub(crate) regexes: Vec<Regex>,
+    /// Capture names of each regex, by group index ("" for unnamed).
+    pub(crate) regex_cap_names: Vec<Vec<String>>,
     /// Distinct stages, ascending.
     pub(crate) stages: Vec<u32>,
     /// The automaton that finds the anchor words (deduplicated).
@@ -596,6 +608,15 @@ impl Compiler {
                 rules: self.rules,
                 patterns: self.patterns,
                 anchors,
+                regex_cap_names: self
+                    .regexes
+                    .iter()
+                    .map(|re| {
+                        re.capture_names()
+                            .map(|n| n.unwrap_or("").to_string())
+                            .collect()
+                    })
+                    .collect(),
                 regexes: self.regexes,
                 stages,
                 anchor_ac,

@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use jiff::civil::DateTime;
 
-use self::compile::{Anchor, Canonical, Finder, Inner, Output, Verb};
+use self::compile::{Anchor, Canonical, Inner, Output, Verb};
 pub use self::compile::{RuleSet, RuleTest};
 use self::pattern::Item;
 use crate::document::{EntityType, Predicate};
@@ -466,15 +466,7 @@ fn build_items<'t>(
         return tokens
             .iter()
             .zip(lexs)
-            .map(|(t, &lex)| Item {
-                text: t.text,
-                start: t.start,
-                end: t.end,
-                pos: t.pos,
-                entity: None,
-                time: None,
-                lex,
-            })
+            .map(|(t, &lex)| Item::token(t, lex))
             .collect();
     }
     let mut items = Vec::with_capacity(tokens.len());
@@ -500,15 +492,7 @@ fn build_items<'t>(
         }
         let from = t.start.max(cursor);
         if from == t.start {
-            items.push(Item {
-                text: t.text,
-                start: t.start,
-                end: t.end,
-                pos: t.pos,
-                entity: None,
-                time: None,
-                lex,
-            });
+            items.push(Item::token(t, lex));
         } else {
             items.push(piece(text, from, t.end, t.pos, lex_of));
         }
@@ -621,22 +605,7 @@ fn emit(
         }
         Output::Time { spec, cap } => {
             let Some((a, b)) = at(*cap) else { return };
-            let names = match rule.finder {
-                Finder::Pattern(p) => &set.inner.patterns[p].cap_names,
-                Finder::Regex(_) => &Vec::new(),
-            };
-            let regex_names: Vec<String> = match rule.finder {
-                Finder::Regex(x) => set.inner.regexes[x]
-                    .capture_names()
-                    .map(|n| n.unwrap_or("").to_string())
-                    .collect(),
-                Finder::Pattern(_) => Vec::new(),
-            };
-            let names = if names.is_empty() {
-                &regex_names
-            } else {
-                names
-            };
+            let names = set.inner.cap_names(rule.finder);
             let cap_text = |name: &str| -> Option<String> {
                 let i = names.iter().position(|n| n == name)?;
                 let (x, y) = spans.get(i).copied().flatten()?;

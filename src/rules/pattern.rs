@@ -22,6 +22,21 @@ pub(crate) struct Item<'t> {
     pub(crate) lex: Option<&'t LexEntry>,
 }
 
+impl<'t> Item<'t> {
+    /// A plain token as an item.
+    pub(crate) fn token(t: &crate::segment::Token<'t>, lex: Option<&'t LexEntry>) -> Self {
+        Item {
+            text: t.text,
+            start: t.start,
+            end: t.end,
+            pos: t.pos,
+            entity: None,
+            time: None,
+            lex,
+        }
+    }
+}
+
 /// A condition on one item.
 #[derive(Debug)]
 pub(crate) enum Cond {
