@@ -28,6 +28,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../data/lexicons/places_cn.tsv"),
     ),
     (
+        "places_regions.tsv",
+        include_str!("../data/lexicons/places_regions.tsv"),
+    ),
+    (
         "orgs_public.tsv",
         include_str!("../data/lexicons/orgs_public.tsv"),
     ),
