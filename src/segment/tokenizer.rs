@@ -1,7 +1,12 @@
 //! Tokens with POS tags from jieba-rs, with lexicon names added so they
 //! segment whole. The hot loop: tokens borrow the text and jieba's tags.
+//!
+//! jieba's dictionary also holds compounds that hide a name (德国人,
+//! 邓小平理论, 中华人民共和国香港特别行政区); those are split back into the
+//! names they are made of, so the rules see every name as a token.
 
 use jieba_rs::Jieba;
+use rustc_hash::FxHashMap;
 
 use crate::document::EntityType;
 use crate::lexicon::Lexicon;
@@ -30,6 +35,8 @@ pub struct Token<'a> {
 pub struct Tokenizer {
     jieba: Jieba,
     hmm: bool,
+    /// Lexicon names of two or more chars, with the tag their pieces get.
+    names: FxHashMap<Box<str>, &'static str>,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -40,6 +47,15 @@ impl std::fmt::Debug for Tokenizer {
 
 /// Smallest frequency given to an organisation, product, event or title name.
 const NAME_FREQ: usize = 3000;
+
+/// What may follow a name inside one jieba word and stays outside the name:
+/// nationality (德国人), doctrine (邓小平理论), address (江泽民同志).
+const COMPOUND_SUFFIXES: &[&str] = &[
+    "人", "籍", "理论", "思想", "主义", "同志", "先生", "女士", "夫人",
+];
+
+/// Tags of jieba words that may be compounds of names.
+const COMPOUND_TAGS: &[&str] = &["ns", "nt", "nr", "nz", "n", "nrt", "nrfg", "j", "l"];
 
 /// jieba's tag for a lexicon type.
 fn tag_of(kind: &EntityType) -> &'static str {
@@ -58,7 +74,15 @@ impl Tokenizer {
     /// `hmm` turns on jieba's HMM for words it does not know.
     pub fn new(lexicon: &Lexicon, hmm: bool) -> Self {
         let mut jieba = Jieba::new();
+        let mut names = FxHashMap::default();
         for e in lexicon.iter() {
+            if matches!(
+                e.kind,
+                EntityType::Location | EntityType::Org | EntityType::Person
+            ) && e.surface.chars().nth(1).is_some()
+            {
+                names.insert(e.surface.as_str().into(), tag_of(&e.kind));
+            }
             if e.surface.chars().any(char::is_whitespace) {
                 continue;
             }
@@ -70,7 +94,7 @@ impl Tokenizer {
             };
             jieba.add_word(&e.surface, freq, Some(tag_of(&e.kind)));
         }
-        Self { jieba, hmm }
+        Self { jieba, hmm, names }
     }
 
     /// Tokens of `text`, whitespace left out.
@@ -87,13 +111,68 @@ impl Tokenizer {
             if t.word.trim().is_empty() {
                 continue;
             }
-            out.push(Token {
+            let token = Token {
                 text: t.word,
                 pos: t.tag,
                 start: base + t.byte_start,
                 end: base + t.byte_end,
+            };
+            if !self.split_compound(token, out) {
+                out.push(token);
+            }
+        }
+    }
+
+    /// Push the pieces of a jieba word that is names run together (with at
+    /// most one suffix from [`COMPOUND_SUFFIXES`]); false if it is not one.
+    fn split_compound<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
+        let text = token.text;
+        // three chars at least: a two-char name plus something
+        if text.len() < 9 || !COMPOUND_TAGS.contains(&token.pos) || self.names.contains_key(text)
+        {
+            return false;
+        }
+        let mut pieces: Vec<(usize, usize, &'static str)> = Vec::new();
+        let mut at = 0;
+        while at < text.len() {
+            let rest = &text[at..];
+            if !pieces.is_empty() {
+                if let Some(s) = COMPOUND_SUFFIXES.iter().find(|s| **s == rest) {
+                    pieces.push((at, at + s.len(), "n"));
+                    break;
+                }
+            }
+            // the longest name starting here
+            let ends: Vec<usize> = rest
+                .char_indices()
+                .skip(2)
+                .map(|(i, _)| i)
+                .chain(std::iter::once(rest.len()))
+                .collect();
+            let found = ends
+                .into_iter()
+                .rev()
+                .find_map(|end| self.names.get(&rest[..end]).map(|tag| (end, *tag)));
+            match found {
+                Some((len, tag)) => {
+                    pieces.push((at, at + len, tag));
+                    at += len;
+                }
+                None => return false,
+            }
+        }
+        if pieces.len() < 2 {
+            return false;
+        }
+        for (a, b, tag) in pieces {
+            out.push(Token {
+                text: &text[a..b],
+                pos: tag,
+                start: token.start + a,
+                end: token.start + b,
             });
         }
+        true
     }
 
     /// Whether jieba's HMM is on.
