@@ -80,6 +80,43 @@ fn rule_file_errors_name_file_line_column_and_rule() {
     // pathological regex: over the size limit
     let (_, _, _, msg) = err("[[rule]]\nid = \"huge\"\nkind = \"entity\"\nregex = '(?:\\w{100}){100}'\nentity = { type = \"ORG\" }\n");
     assert!(msg.contains("bad regex"), "{msg}");
+    // a regex fragment the file does not define, and one left open
+    let (_, _, rule, msg) = err("[fragments]\nd = '\\d'\n[[rule]]\nid = \"f\"\nkind = \"entity\"\nregex = '{{d}}{{e}}'\nentity = { type = \"ORG\" }\n");
+    assert_eq!(rule, "f");
+    assert!(
+        msg.contains("no regex fragment \"e\"") && msg.contains("defines: d"),
+        "{msg}"
+    );
+    let (_, _, _, msg) = err("[[rule]]\nid = \"g\"\nkind = \"entity\"\npattern = [{ regex = '{{d' }]\nentity = { type = \"ORG\" }\n");
+    assert!(msg.contains("without a closing"), "{msg}");
+}
+
+#[test]
+fn regex_fragments_expand_in_rule_and_element_regexes() {
+    let toml = r#"
+[fragments]
+toy = '(?:小黄鸭|大白鹅)'
+
+[[rule]]
+id = "toy.regex"
+kind = "entity"
+regex = '{{toy}}玩具'
+entity = { type = "PRODUCT" }
+
+[[rule]]
+id = "toy.token"
+kind = "entity"
+pattern = [{ regex = '{{toy}}' }, { text = "公司" }]
+entity = { type = "ORG" }
+"#;
+    let ex = Extractor::builder()
+        .default_rules(false)
+        .rules_source("toys.toml", toml)
+        .build()
+        .unwrap();
+    let doc = ex.extract("大白鹅玩具").unwrap();
+    assert_eq!(doc.entities.len(), 1, "{:?}", doc.entities);
+    assert_eq!(doc.entities[0].source, "rule:toy.regex");
 }
 
 #[test]

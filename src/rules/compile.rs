@@ -22,7 +22,7 @@ use crate::extract::times::{Field, PartOfDay, PodSource, TimeSpec};
 /// Size limit of one compiled regex from a rule file (bytes of automaton).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// Longest pattern or regex source accepted.
-const MAX_SOURCE: usize = 4096;
+const MAX_SOURCE: usize = 16 * 1024;
 /// Macro nesting depth.
 const MAX_MACRO_DEPTH: usize = 16;
 
@@ -258,7 +258,12 @@ struct Ctx<'a> {
     line: usize,
     col: usize,
     rule: &'a str,
+    /// The file's named regex fragments, written `{{name}}` in a regex.
+    fragments: &'a std::collections::BTreeMap<String, String>,
 }
+
+/// An empty fragment table, for contexts outside a file.
+static NO_FRAGMENTS: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
 
 impl Ctx<'_> {
     fn err(&self, message: impl Into<String>) -> Error {
@@ -295,6 +300,7 @@ impl Compiler {
                 line,
                 col,
                 rule: &def.id,
+                fragments: &parsed.fragments,
             };
             self.add_rule(file_idx, def, &parsed, macros, &ctx)?;
             self.places.push((file_idx, line, col));
@@ -364,9 +370,7 @@ impl Compiler {
                 (Finder::Pattern(id), names, needs.0, needs.1)
             }
             (None, Some(r)) => {
-                if r.len() > MAX_SOURCE {
-                    return Err(ctx.err("regex is longer than 4096 bytes"));
-                }
+                let r = &with_fragments(r, ctx)?;
                 let re = build_regex(r, ctx)?;
                 let names: Vec<String> = re
                     .capture_names()
@@ -526,6 +530,7 @@ impl Compiler {
                 line,
                 col,
                 rule: &rule.id,
+                fragments: &NO_FRAGMENTS,
             };
             for ty in entities {
                 let produced = self.rules.iter().any(|r| {
@@ -647,6 +652,36 @@ fn list(names: &[String]) -> String {
     } else {
         named.join(", ")
     }
+}
+
+/// `src` with every `{{name}}` replaced by the file's fragment `name`
+/// (fragments do not nest), checked against the size limit.
+fn with_fragments(src: &str, ctx: &Ctx<'_>) -> Result<String> {
+    let mut out = String::with_capacity(src.len());
+    let mut rest = src;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let close = after
+            .find("}}")
+            .ok_or_else(|| ctx.err("`{{` without a closing `}}` in a regex"))?;
+        let name = after[..close].trim();
+        let frag = ctx.fragments.get(name).ok_or_else(|| {
+            ctx.err(format!(
+                "no regex fragment {name:?} (the file's [fragments] table defines: {})",
+                list(&ctx.fragments.keys().cloned().collect::<Vec<_>>())
+            ))
+        })?;
+        out.push_str(frag);
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    if out.len() > MAX_SOURCE {
+        return Err(ctx.err(format!(
+            "regex is longer than {MAX_SOURCE} bytes (fragments expanded)"
+        )));
+    }
+    Ok(out)
 }
 
 fn build_regex(src: &str, ctx: &Ctx<'_>) -> Result<Regex> {
@@ -828,9 +863,7 @@ fn conds_of(
     }
     // cheap tests first: a regex runs only on items that pass the rest
     if let Some(r) = &e.regex {
-        if r.len() > MAX_SOURCE {
-            return Err(ctx.err("regex is longer than 4096 bytes"));
-        }
+        let r = with_fragments(r, ctx)?;
         conds.push(Cond::Regex(build_regex(&format!("^(?:{r})$"), ctx)?));
     }
     if let Some(n) = &e.not {

@@ -13,6 +13,9 @@ pub(crate) struct RuleFile {
     /// Named pattern elements, used as `{ macro = "name" }`.
     #[serde(default)]
     pub(crate) macros: BTreeMap<String, Spanned<ElemDef>>,
+    /// Named regex fragments, written `{{name}}` inside any regex of the file.
+    #[serde(default)]
+    pub(crate) fragments: BTreeMap<String, String>,
     /// Defaults for the rules of this file.
     #[serde(default)]
     pub(crate) defaults: Defaults,

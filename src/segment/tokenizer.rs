@@ -128,8 +128,7 @@ impl Tokenizer {
     fn split_compound<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
         let text = token.text;
         // three chars at least: a two-char name plus something
-        if text.len() < 9 || !COMPOUND_TAGS.contains(&token.pos) || self.names.contains_key(text)
-        {
+        if text.len() < 9 || !COMPOUND_TAGS.contains(&token.pos) || self.names.contains_key(text) {
             return false;
         }
         let mut pieces: Vec<(usize, usize, &'static str)> = Vec::new();

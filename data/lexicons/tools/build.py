@@ -12,7 +12,9 @@ Writes, beside this folder:
   orgs_listed.tsv   A-share listed companies by their exchange short names,
                     from adata's stock code list
 and ../../rules/not_person.toml, a veto rule: words jieba tags as person
-names (nr) that jionlp's word dictionary defines as ordinary words (文明, 明白)
+names (nr) that jionlp's word dictionary defines as ordinary words (文明, 明白),
+and two-char words jieba tags nr that no dictionary shows to be a name
+(祝贺, 高峰; persons.tsv names are kept)
 
 Short forms that are ordinary words (jieba's dictionary gives them a tag
 other than a name tag) are left out, so 和平区 does not make 和平 a place.
@@ -139,7 +141,21 @@ def not_person(jio, jieba_path):
             defs.setdefault(w, d)
     # a biography gives years, a birthplace (X人。) or courtesy names (字…，)
     bio = re.compile(r"\d{3,4}年|(?<![的者])人。|字\S{1,3}[，,]|号\S{1,3}[，,]")
-    words = sorted(w for w in nr if w in defs and not bio.search(defs[w]))
+    # names the hand-written lexicon knows are never vetoed
+    known = set()
+    for line in open(OUT / "persons.tsv", encoding="utf-8"):
+        if line.strip() and not line.startswith("#"):
+            known.add(line.split("\t")[0])
+
+    def ordinary(w):
+        if w in known:
+            return False
+        if w in defs:
+            return not bio.search(defs[w])
+        # a two-char dictionary word tagged nr is mostly an ordinary word
+        # (祝贺, 高峰); unknown two-char names (陈雁) are not in the dictionary
+        return len(w) == 2
+    words = sorted(w for w in nr if ordinary(w))
     out = OUT.parent.parent / "rules" / "not_person.toml"
     body = ",\n".join(f'  "{w}"' for w in words)
     out.write_text(
