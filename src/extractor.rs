@@ -535,6 +535,12 @@ impl Extractor {
             garbled(os, oe)
         };
         crate::extract::entities::link_aliases(&analysis.text, &mut hits.entities, &blocked);
+        crate::extract::entities::link_distinctive_parts(
+            &analysis.text,
+            &mut hits.entities,
+            &self.inner.lexicon,
+            &blocked,
+        );
         let mention = |h: &EntityHit| -> Mention {
             let (s, e) = analysis.map.span(h.start, h.end);
             Mention {

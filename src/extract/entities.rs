@@ -1,11 +1,15 @@
 //! What entity rules cannot say by themselves: short names a text introduces
 //! for a company (`杭州某某电子商务有限公司(以下简称“某某”)`) and later
-//! mentions of them, which take the full name as their canonical form.
+//! mentions of them, which take the full name as their canonical form; and
+//! mentions of a company's distinctive part (`某某` for
+//! `杭州某某电子商务有限公司`) without an introduction.
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::document::EntityType;
+use crate::lexicon::Lexicon;
 use crate::rules::EntityHit;
 
 fn intro() -> &'static Regex {
@@ -63,4 +67,112 @@ pub(crate) fn link_aliases(
     }
     entities.extend(added);
     entities.sort_by_key(|e| (e.start, e.end));
+}
+
+/// Legal forms and industry words a company name ends with; what is left
+/// after the place in front and these at the end is the distinctive part.
+fn company_tail() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?:(?:电子商务|网络科技|信息技术|信息科技|数据科技|智能科技|科技|技术|网络|信息|数据|",
+            r"贸易|商贸|投资|管理|咨询|服务|实业|发展|传媒|文化|电子|软件|智能|新能源|能源|医药|",
+            r"生物|金融|资产|供应链|物流|餐饮|房地产|置业|建设|工程|汽车|互联网|控股|集团|股份|",
+            r"国际|中国|电器|食品|制药|材料|设备|机械|半导体)*)",
+            r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司)(?:\(有限合伙\))?$"
+        ))
+        .expect("static regex")
+    })
+}
+
+/// The distinctive part of a company's legal name: 昊超 for
+/// 杭州昊超电子商务有限公司. None when the name has no legal form or what is
+/// left is shorter than two chars.
+fn distinctive_part<'t>(name: &'t str, lexicon: &Lexicon) -> Option<&'t str> {
+    let tail = company_tail().find(name)?;
+    let mut core = &name[..tail.start()];
+    // places in front: 浙江杭州…
+    loop {
+        let prefix = core
+            .char_indices()
+            .skip(2)
+            .map(|(i, _)| i)
+            .filter(|&i| {
+                lexicon
+                    .get(&core[..i])
+                    .is_some_and(|e| e.kind == EntityType::Location)
+            })
+            .last();
+        match prefix {
+            Some(i) if core[i..].chars().count() >= 2 => core = &core[i..],
+            _ => break,
+        }
+    }
+    let n = core.chars().count();
+    let is_place = lexicon
+        .get(core)
+        .is_some_and(|e| e.kind == EntityType::Location);
+    ((2..=6).contains(&n) && !is_place && core.chars().all(|c| c.is_alphanumeric()) && core != name)
+        .then_some(core)
+}
+
+/// Every mention of a company's distinctive part that no entity covers
+/// becomes an ORG entity with the full name as canonical (`alias`). Parts the
+/// lexicon knows as names are left to the lexicon.
+pub(crate) fn link_distinctive_parts(
+    text: &str,
+    entities: &mut Vec<EntityHit>,
+    lexicon: &Lexicon,
+    blocked: &dyn Fn(usize, usize) -> bool,
+) {
+    let mut parts: Vec<(&str, usize)> = Vec::new();
+    for (i, e) in entities.iter().enumerate() {
+        if e.kind != EntityType::Org || e.alias {
+            continue;
+        }
+        if let Some(core) = distinctive_part(&text[e.start..e.end], lexicon) {
+            if lexicon.get(core).is_none() && !parts.iter().any(|(c, _)| *c == core) {
+                parts.push((core, i));
+            }
+        }
+    }
+    let mut added: Vec<EntityHit> = Vec::new();
+    for (core, full) in parts {
+        let full = entities[full].clone();
+        for (at, _) in text.match_indices(core) {
+            let (s, e) = (at, at + core.len());
+            if blocked(s, e)
+                || entities.iter().any(|x| x.start < e && s < x.end)
+                || added.iter().any(|x| x.start < e && s < x.end)
+            {
+                continue;
+            }
+            let mut hit = EntityHit::alias_of(&full, s, e);
+            hit.kind = EntityType::Org;
+            added.push(hit);
+        }
+    }
+    entities.extend(added);
+    entities.sort_by_key(|e| (e.start, e.end));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinctive_part_leaves_out_place_industry_and_legal_form() {
+        let lex = Lexicon::builtin();
+        assert_eq!(
+            distinctive_part("杭州昊超电子商务有限公司", &lex),
+            Some("昊超")
+        );
+        assert_eq!(
+            distinctive_part("浙江杭州星澜新能源科技有限公司", &lex),
+            Some("星澜")
+        );
+        assert_eq!(distinctive_part("星澜股份有限公司", &lex), Some("星澜"));
+        assert_eq!(distinctive_part("阿里巴巴", &lex), None);
+        assert_eq!(distinctive_part("杭州科技有限公司", &lex), None);
+    }
 }
