@@ -65,6 +65,10 @@ def write(name, header, rows):
     print(f"{name}: {len(out)} entries")
 
 
+# prefecture short forms that are mostly ordinary words in news text
+AMBIGUOUS_CITIES = {"日照", "来宾", "开封", "大同", "海北", "文山"}
+
+
 def places_cn(jio, jieba):
     raw = jio.read("jionlp/dictionary/china_location.zip")
     text = zipfile.ZipFile(io.BytesIO(raw)).read("china_location.txt").decode("utf-8")
@@ -77,7 +81,11 @@ def places_cn(jio, jieba):
         full = parts[0]
         rows.append((full, "LOCATION", full))
         short = parts[2] if len(parts) >= 3 else None
-        if short and short != full and len(short) >= 2 and not common_word(short, jieba):
+        if short and short != full and len(short) >= 2 and depth < 2 and short not in AMBIGUOUS_CITIES:
+            # province and prefecture short forms are names even where jieba's
+            # dictionary tags them as ordinary words (合肥 n, 烟台 n, 遵义 v)
+            rows.append((short, "LOCATION", full))
+        elif short and short != full and len(short) >= 2 and not common_word(short, jieba):
             # county-level short forms only when jieba knows them as places,
             # and not as frequent words (新城, 南湖, 龙门 read as ordinary words)
             freq, tag = jieba.get(short, (0, ""))
