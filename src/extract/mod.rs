@@ -1,6 +1,7 @@
 //! What rules cannot say by themselves: Chinese numerals and the calendar
 //! arithmetic that turns a time rule's fields into a value.
 
+pub(crate) mod calendars;
 pub(crate) mod entities;
 pub(crate) mod numerals;
 pub(crate) mod times;

@@ -39,6 +39,10 @@ fn unit(c: char) -> Option<u64> {
 /// (二〇二二 = 2022), and Chinese numbers with units up to 亿.
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
     let s = s.trim();
+    // 廿 and 卅 are written for 二十 and 三十 (廿号, 卅日)
+    if s.contains(['廿', '卅']) {
+        return parse_number(&s.replace('廿', "二十").replace('卅', "三十"));
+    }
     if s.is_empty() {
         return None;
     }
@@ -115,6 +119,8 @@ mod tests {
             ("一九九八", 1998.0),
             ("十万", 100_000.0),
             ("三亿五千万", 350_000_000.0),
+            ("廿", 20.0),
+            ("廿一", 21.0),
         ] {
             assert_eq!(parse_number(s), Some(v), "{s}");
         }

@@ -5,27 +5,47 @@
 use jiff::civil::{Date, DateTime, Time};
 use jiff::{Span, ToSpan};
 
+use super::calendars::{dates_near, Calendar};
 use super::numerals::{parse_int, parse_number};
 use crate::document::{Grain, TimeKind, TimeMod, TimeRange};
 use crate::extractor::TimeBias;
+
+/// Words a capture may hold, with their numbers (上 -1, 日 7), checked
+/// before the capture is read as a numeral.
+pub(crate) type WordMap = std::sync::Arc<Vec<(String, i64)>>;
 
 /// Where a field's number comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Field {
     /// A fixed number.
     Abs(i64),
-    /// A capture's text, read as a numeral.
-    Cap(String),
+    /// A capture's text, read through the word map, else as a numeral.
+    Cap(String, Option<WordMap>),
+    /// A capture's numeral plus a fixed number (民国111年: 111 + 1911).
+    CapAdd(String, i64),
     /// The reference's value plus this.
     Off(i64),
     /// The reference's value plus (or minus) a capture's number.
-    OffCap(String, bool),
+    OffCap(String, bool, Option<WordMap>),
+}
+
+/// A capture's number: its word in `map`, else its numeral.
+fn read(text: &str, map: &Option<WordMap>) -> Option<i64> {
+    if let Some(m) = map {
+        if let Some((_, v)) = m.iter().find(|(w, _)| w == text) {
+            return Some(*v);
+        }
+    }
+    parse_int(text)
 }
 
 /// TIMEX3 part of day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PartOfDay {
+    /// 上午: 06-12
     Morning,
+    /// 早上, 早晨: from 04 (Duckling's morning), also coded MO
+    EarlyMorning,
     Afternoon,
     Evening,
     Night,
@@ -34,9 +54,15 @@ pub(crate) enum PartOfDay {
 impl PartOfDay {
     pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
-            "MO" | "上午" | "早上" | "早晨" | "清晨" | "上半天" => PartOfDay::Morning,
-            "AF" | "下午" | "午后" | "中午" => PartOfDay::Afternoon,
-            "EV" | "晚上" | "晚间" | "傍晚" | "今晚" | "夜里" => PartOfDay::Evening,
+            "MO" | "上午" | "上半天" => PartOfDay::Morning,
+            "早上" | "早晨" | "清晨" | "早" | "朝早" => PartOfDay::EarlyMorning,
+            "AF" | "下午" | "午后" | "中午" | "晏昼" | "pm" | "PM" | "p" | "P" => {
+                PartOfDay::Afternoon
+            }
+            "EV" | "晚上" | "晚间" | "傍晚" | "今晚" | "夜里" | "晚" => {
+                PartOfDay::Evening
+            }
+            "am" | "AM" | "a" | "A" => PartOfDay::Morning,
             "NI" | "凌晨" | "夜间" | "深夜" | "半夜" => PartOfDay::Night,
             _ => return None,
         })
@@ -44,7 +70,7 @@ impl PartOfDay {
 
     fn code(self) -> &'static str {
         match self {
-            PartOfDay::Morning => "MO",
+            PartOfDay::Morning | PartOfDay::EarlyMorning => "MO",
             PartOfDay::Afternoon => "AF",
             PartOfDay::Evening => "EV",
             PartOfDay::Night => "NI",
@@ -54,6 +80,7 @@ impl PartOfDay {
     fn hours(self) -> (i8, i8) {
         match self {
             PartOfDay::Morning => (6, 12),
+            PartOfDay::EarlyMorning => (4, 12),
             PartOfDay::Afternoon => (12, 18),
             PartOfDay::Evening => (18, 24),
             PartOfDay::Night => (0, 6),
@@ -88,6 +115,14 @@ pub(crate) struct TimeSpec {
     pub(crate) modifier: Option<TimeMod>,
     pub(crate) from: Option<Box<TimeSpec>>,
     pub(crate) to: Option<Box<TimeSpec>>,
+    /// The n-th `weekday` of the month.
+    pub(crate) nth: Option<Field>,
+    /// The calendar month and day are counted in (gregorian when None).
+    pub(crate) calendar: Option<Calendar>,
+    /// Days added to the resolved date.
+    pub(crate) shift: Option<i64>,
+    /// A holiday lasting this many days.
+    pub(crate) span_days: Option<i64>,
 }
 
 /// A resolved time.
@@ -130,7 +165,19 @@ pub(crate) fn resolve(
         modifier: spec.modifier,
     };
     match kind {
-        TimeKind::Fuzzy => empty(false),
+        // 现在: no value, but a window when the rule gives fields
+        TimeKind::Fuzzy => match point(spec, cap, reference, bias, None) {
+            Some(p) if spec.hour.is_some() || spec.second.is_some() || spec.day.is_some() => {
+                TimeValue {
+                    range: Some(TimeRange {
+                        from: p.start,
+                        to: end_of(&p),
+                    }),
+                    ..empty(false)
+                }
+            }
+            _ => empty(false),
+        },
         TimeKind::Set => TimeValue {
             value: spec.period.clone(),
             ..empty(false)
@@ -141,7 +188,7 @@ pub(crate) fn resolve(
             };
             let amount = match &spec.amount {
                 Some(Field::Abs(n)) => Some(n.to_string()),
-                Some(Field::Cap(c)) => cap(c).and_then(|t| parse_number(&t)).map(plain_number),
+                Some(Field::Cap(c, _)) => cap(c).and_then(|t| parse_number(&t)).map(plain_number),
                 _ => None,
             }
             .unwrap_or_else(|| "X".to_string());
@@ -172,8 +219,42 @@ pub(crate) fn resolve(
                 ..empty(false)
             }
         }
+        _ if spec.span_days.is_some() => {
+            let Some(p) = point(spec, cap, reference, bias, None) else {
+                return empty(true);
+            };
+            let n = spec.span_days.unwrap_or(1);
+            let last = p
+                .start
+                .date()
+                .checked_add((n - 1).days())
+                .unwrap_or(p.start.date());
+            let end = last
+                .tomorrow()
+                .unwrap_or(last)
+                .to_datetime(Time::midnight());
+            TimeValue {
+                kind: TimeKind::Interval,
+                value: Some(format!("{}/{}", p.start.date(), last)),
+                grain: Some(Grain::Day),
+                range: Some(TimeRange {
+                    from: p.start,
+                    to: end,
+                }),
+                relative: p.relative,
+                ..empty(false)
+            }
+        }
         _ => match point(spec, cap, reference, bias, None) {
             Some(p) => TimeValue {
+                // a date with a clock time or a part of day is a datetime
+                kind: if kind == TimeKind::Date
+                    && (spec.hour.is_some() || p.pod.is_some() || p.grain > Grain::Day)
+                {
+                    TimeKind::Datetime
+                } else {
+                    kind
+                },
                 value: Some(format_point(&p)),
                 grain: Some(p.grain),
                 range: Some(TimeRange {
@@ -192,7 +273,9 @@ pub(crate) fn resolve(
 /// in the match: `去年(7月)?` without a month is a year.
 fn prune(spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> TimeSpec {
     let keep = |f: &Option<Field>| match f {
-        Some(Field::Cap(c) | Field::OffCap(c, _)) if cap(c).is_none() => None,
+        Some(Field::Cap(c, _) | Field::CapAdd(c, _) | Field::OffCap(c, ..)) if cap(c).is_none() => {
+            None
+        }
         other => other.clone(),
     };
     TimeSpec {
@@ -213,6 +296,10 @@ fn prune(spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> TimeSpec {
         modifier: spec.modifier,
         from: spec.from.as_ref().map(|f| Box::new(prune(f, cap))),
         to: spec.to.as_ref().map(|f| Box::new(prune(f, cap))),
+        nth: keep(&spec.nth),
+        calendar: spec.calendar,
+        shift: spec.shift,
+        span_days: spec.span_days,
     }
 }
 
@@ -249,10 +336,11 @@ fn field(
 ) -> Option<(i64, bool)> {
     match f {
         Field::Abs(n) => Some((*n, false)),
-        Field::Cap(c) => parse_int(&cap(c)?).map(|n| (n, false)),
+        Field::Cap(c, map) => read(&cap(c)?, map).map(|n| (n, false)),
+        Field::CapAdd(c, add) => parse_int(&cap(c)?).map(|n| (n + add, false)),
         Field::Off(o) => Some((base? + o, true)),
-        Field::OffCap(c, negate) => {
-            let n = parse_int(&cap(c)?)?;
+        Field::OffCap(c, negate, map) => {
+            let n = read(&cap(c)?, map)?;
             Some((base? + if *negate { -n } else { n }, true))
         }
     }
@@ -280,139 +368,211 @@ fn point(
         Some(PodSource::Cap(c)) => cap(c).as_deref().and_then(PartOfDay::parse),
         None => None,
     };
+    if let Some(p) = clock_offset(spec, cap, reference) {
+        return Some(p);
+    }
 
     // the date part
-    let (date, mut grain): (Date, Grain) =
-        if is_offset(&spec.day) && spec.month.is_none() && spec.year.is_none() {
-            // 昨天, 3天前: a day counted from the reference
-            let off = offset_of(spec.day.as_ref()?, cap)?;
-            relative = true;
-            (ref_date?.checked_add(off.days()).ok()?, Grain::Day)
-        } else if spec.week.is_some() || spec.weekday.is_some() {
-            // 上周五, 下周, 本周三
-            let base = ref_date?;
-            relative = true;
-            let week_off = match &spec.week {
-                Some(f) => offset_of(f, cap)?,
-                None => 0,
-            };
-            let monday = base
-                .checked_sub((base.weekday().to_monday_one_offset() as i64 - 1).days())
-                .ok()?;
-            let start = monday.checked_add((7 * week_off).days()).ok()?;
-            match &spec.weekday {
-                Some(f) => {
-                    let (wd, _) = field(f, cap, None)?;
-                    if !(1..=7).contains(&wd) {
-                        return None;
-                    }
-                    let mut d = start.checked_add((wd - 1).days()).ok()?;
-                    if spec.week.is_none() {
-                        d = bias_day(d, base, bias, 7.days())?;
-                    }
-                    (d, Grain::Day)
-                }
-                None => (start, Grain::Week),
-            }
-        } else {
-            let ref_year = ref_date.map(|d| d.year() as i64);
-            let (mut year, mut year_known) = (None, false);
-            if let Some(f) = &spec.year {
-                let (y, rel) = field(f, cap, ref_year)?;
-                year = Some(y);
-                year_known = true;
+    let (mut date, mut grain): (Date, Grain) = if let Some(cal) = spec.calendar {
+        // a holiday: month and day in its calendar, the year by the bias
+        let month = match &spec.month {
+            Some(f) => field(f, cap, None)?.0,
+            None => 0,
+        };
+        let day = match &spec.day {
+            Some(f) => field(f, cap, None)?.0,
+            None => 0,
+        };
+        let (m, d) = (u8::try_from(month).ok()?, u8::try_from(day).ok()?);
+        let shift = spec.shift.unwrap_or(0).days();
+        let year = match &spec.year {
+            Some(f) => {
+                let (y, rel) = field(f, cap, ref_date.map(|d| d.year() as i64))?;
                 relative |= rel;
+                Some(i32::try_from(y).ok()?)
             }
-            let mut month = None;
-            let mut grain = Grain::Year;
-            if let Some(f) = &spec.quarter {
-                let (q, rel) = field(f, cap, ref_date.map(|d| (d.month() as i64 - 1) / 3 + 1))?;
-                if !(1..=4).contains(&q) {
-                    return None;
-                }
-                relative |= rel;
-                month = Some(3 * q - 2);
-                grain = Grain::Quarter;
-            }
-            if let Some(f) = &spec.month {
-                if let Some(Field::Off(_) | Field::OffCap(..)) = &spec.month {
-                    // 上个月: whole months from the reference
-                    let off = offset_of(f, cap)?;
-                    let d = ref_date?.first_of_month().checked_add(off.months()).ok()?;
-                    year = Some(d.year() as i64);
-                    year_known = true;
-                    month = Some(d.month() as i64);
-                    relative = true;
-                } else {
-                    let (m, _) = field(f, cap, None)?;
-                    month = Some(m);
-                }
-                grain = Grain::Month;
-            }
-            let mut day = None;
-            if let Some(f) = &spec.day {
-                let (d, _) = field(f, cap, None)?;
-                day = Some(d);
-                grain = Grain::Day;
-            }
-            if year.is_none()
-                && spec.year.is_none()
-                && spec.quarter.is_none()
-                && spec.month.is_none()
-                && day.is_none()
-            {
-                // only a time of day: today's
-                let d = inherit.map(|p| p.start.date()).or(ref_date)?;
+            None => None,
+        };
+        let around = year.or(ref_date.map(|d| i32::from(d.year())))?;
+        let dates: Vec<Date> = dates_near(cal, around, m, d)
+            .into_iter()
+            .filter_map(|x| x.checked_add(shift).ok())
+            .collect();
+        let chosen = match year {
+            Some(y) => dates.into_iter().find(|x| i32::from(x.year()) == y)?,
+            None => {
                 relative = true;
-                (d, Grain::Day)
-            } else {
-                if month.is_none() && day.is_some() {
-                    // 25日: the month from the interval's start or the reference
-                    let src = inherit.map(|p| p.start.date()).or(ref_date)?;
-                    month = Some(src.month() as i64);
-                    if year.is_none() {
-                        year = Some(src.year() as i64);
-                    }
-                    relative = true;
-                }
-                if year.is_none() {
-                    let src = inherit.map(|p| p.start.date()).or(ref_date)?;
-                    year = Some(src.year() as i64);
-                    relative = true;
-                }
-                let (y, m, d) = (year?, month.unwrap_or(1), day.unwrap_or(1));
-                let mut date = Date::new(
-                    i16::try_from(y).ok()?,
-                    i8::try_from(m).ok()?,
-                    i8::try_from(d).ok()?,
-                )
-                .ok()?;
-                if !year_known && inherit.is_none() {
-                    if let Some(r) = ref_date {
-                        let step = if grain == Grain::Day && spec.month.is_none() {
-                            1.month()
-                        } else {
-                            1.year()
-                        };
-                        date = bias_day(date, r, bias, step)?;
-                    }
-                }
-                (date, grain)
+                pick(&dates, ref_date?, bias)?
             }
         };
+        (chosen, Grain::Day)
+    } else if is_offset(&spec.day) && spec.month.is_none() && spec.year.is_none() {
+        // 昨天, 3天前: a day counted from the reference
+        let off = offset_of(spec.day.as_ref()?, cap)?;
+        relative = true;
+        (ref_date?.checked_add(off.days()).ok()?, Grain::Day)
+    } else if let (Some(nth), Some(wd)) = (&spec.nth, &spec.weekday) {
+        // 十月第一个星期一
+        let (n, _) = field(nth, cap, None)?;
+        let (wd, _) = field(wd, cap, None)?;
+        let (m, _) = match &spec.month {
+            Some(f) => field(f, cap, ref_date.map(|d| d.month() as i64))?,
+            None => (ref_date?.month() as i64, true),
+        };
+        let nth_in = |y: i64| -> Option<Date> {
+            let first = Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, 1).ok()?;
+            let first_wd = first.weekday().to_monday_one_offset() as i64;
+            let d = first
+                .checked_add(((wd - first_wd).rem_euclid(7) + 7 * (n - 1)).days())
+                .ok()?;
+            (d.month() == first.month()).then_some(d)
+        };
+        match &spec.year {
+            Some(f) => {
+                let (y, rel) = field(f, cap, ref_date.map(|d| d.year() as i64))?;
+                relative |= rel;
+                (nth_in(y)?, Grain::Day)
+            }
+            None => {
+                let r = ref_date?;
+                relative = true;
+                let y = r.year() as i64;
+                let dates: Vec<Date> = (y - 1..=y + 1).filter_map(nth_in).collect();
+                (pick(&dates, r, bias)?, Grain::Day)
+            }
+        }
+    } else if spec.week.is_some() || spec.weekday.is_some() {
+        // 上周五, 下周, 本周三
+        let base = ref_date?;
+        relative = true;
+        let week_off = match &spec.week {
+            Some(f) => offset_of(f, cap)?,
+            None => 0,
+        };
+        let monday = base
+            .checked_sub((base.weekday().to_monday_one_offset() as i64 - 1).days())
+            .ok()?;
+        let start = monday.checked_add((7 * week_off).days()).ok()?;
+        match &spec.weekday {
+            Some(f) => {
+                let (wd, _) = field(f, cap, None)?;
+                if !(1..=7).contains(&wd) {
+                    return None;
+                }
+                let mut d = start.checked_add((wd - 1).days()).ok()?;
+                if spec.week.is_none() {
+                    d = bias_day(d, base, bias, 7.days())?;
+                }
+                (d, Grain::Day)
+            }
+            None => (start, Grain::Week),
+        }
+    } else {
+        let ref_year = ref_date.map(|d| d.year() as i64);
+        let (mut year, mut year_known) = (None, false);
+        if let Some(f) = &spec.year {
+            let (mut y, rel) = field(f, cap, ref_year)?;
+            if matches!(f, Field::Cap(..)) && (0..100).contains(&y) {
+                // 3/3/15, 10/31/74: a two-digit year, pivoting at 50
+                y += if y >= 50 { 1900 } else { 2000 };
+            }
+            year = Some(y);
+            year_known = true;
+            relative |= rel;
+        }
+        let mut month = None;
+        let mut grain = Grain::Year;
+        if let Some(f) = &spec.quarter {
+            let (q, rel) = field(f, cap, ref_date.map(|d| (d.month() as i64 - 1) / 3 + 1))?;
+            if !(1..=4).contains(&q) {
+                return None;
+            }
+            relative |= rel;
+            month = Some(3 * q - 2);
+            grain = Grain::Quarter;
+        }
+        if let Some(f) = &spec.month {
+            if let Some(Field::Off(_) | Field::OffCap(..)) = &spec.month {
+                // 上个月: whole months from the reference
+                let off = offset_of(f, cap)?;
+                let d = ref_date?.first_of_month().checked_add(off.months()).ok()?;
+                year = Some(d.year() as i64);
+                year_known = true;
+                month = Some(d.month() as i64);
+                relative = true;
+            } else {
+                let (m, _) = field(f, cap, None)?;
+                month = Some(m);
+            }
+            grain = Grain::Month;
+        }
+        let mut day = None;
+        if let Some(f) = &spec.day {
+            let (d, _) = field(f, cap, None)?;
+            day = Some(d);
+            grain = Grain::Day;
+        }
+        if year.is_none()
+            && spec.year.is_none()
+            && spec.quarter.is_none()
+            && spec.month.is_none()
+            && day.is_none()
+        {
+            // only a time of day: the day it is said on
+            let d = inherit.map(|p| p.start.date()).or(ref_date)?;
+            relative = true;
+            if inherit.is_none() {
+                if let Some(p) = clock_by_bias(spec, cap, pod, reference?, bias) {
+                    return Some(p);
+                }
+            }
+            (d, Grain::Day)
+        } else {
+            if month.is_none() && day.is_some() {
+                // 25日: the month from the interval's start or the reference
+                let src = inherit.map(|p| p.start.date()).or(ref_date)?;
+                month = Some(src.month() as i64);
+                if year.is_none() {
+                    year = Some(src.year() as i64);
+                }
+                relative = true;
+            }
+            if year.is_none() {
+                let src = inherit.map(|p| p.start.date()).or(ref_date)?;
+                year = Some(src.year() as i64);
+                relative = true;
+            }
+            let (y, m, d) = (year?, month.unwrap_or(1), day.unwrap_or(1));
+            let mut date = Date::new(
+                i16::try_from(y).ok()?,
+                i8::try_from(m).ok()?,
+                i8::try_from(d).ok()?,
+            )
+            .ok()?;
+            if !year_known && inherit.is_none() {
+                if let Some(r) = ref_date {
+                    let step = if grain == Grain::Day && spec.month.is_none() {
+                        1.month()
+                    } else {
+                        1.year()
+                    };
+                    date = bias_day(date, r, bias, step)?;
+                }
+            }
+            (date, grain)
+        }
+    };
+    if spec.calendar.is_none() {
+        if let Some(n) = spec.shift {
+            date = date.checked_add(n.days()).ok()?;
+        }
+    }
 
     // the time of day
     let mut time = Time::midnight();
     if let Some(f) = &spec.hour {
-        let (mut h, _) = field(f, cap, reference.map(|r| r.hour() as i64))?;
-        if let Some(p) = pod {
-            if matches!(p, PartOfDay::Afternoon | PartOfDay::Evening) && h < 12 {
-                h += 12;
-            }
-            if p == PartOfDay::Night && h == 12 {
-                h = 0;
-            }
-        }
+        let (h, _) = field(f, cap, reference.map(|r| r.hour() as i64))?;
+        let h = with_part_of_day(h, pod);
         let m = match &spec.minute {
             Some(f) => field(f, cap, None)?.0,
             None => 0,
@@ -428,13 +588,7 @@ fn point(
             0,
         )
         .ok()?;
-        grain = if spec.second.is_some() {
-            Grain::Second
-        } else if spec.minute.is_some() {
-            Grain::Minute
-        } else {
-            Grain::Hour
-        };
+        grain = clock_grain(spec);
     } else if let Some(p) = pod {
         time = Time::new(p.hours().0, 0, 0, 0).ok()?;
     }
@@ -444,6 +598,141 @@ fn point(
         pod: if spec.hour.is_none() { pod } else { None },
         relative,
     })
+}
+
+/// 下午三点 is 15:00; 凌晨十二点 is 00:00.
+fn with_part_of_day(h: i64, pod: Option<PartOfDay>) -> i64 {
+    match pod {
+        Some(PartOfDay::Afternoon | PartOfDay::Evening) if h < 12 => h + 12,
+        Some(PartOfDay::Night) if h == 12 => 0,
+        _ => h,
+    }
+}
+
+/// The finest clock field a spec gives.
+fn clock_grain(spec: &TimeSpec) -> Grain {
+    if spec.second.is_some() {
+        Grain::Second
+    } else if spec.minute.is_some() {
+        Grain::Minute
+    } else {
+        Grain::Hour
+    }
+}
+
+/// 两小时前, 上三分钟: hours, minutes or seconds counted from the reference
+/// instant, at the finest grain given.
+fn clock_offset(
+    spec: &TimeSpec,
+    cap: &dyn Fn(&str) -> Option<String>,
+    reference: Option<DateTime>,
+) -> Option<Point> {
+    if !(is_offset(&spec.hour) || is_offset(&spec.minute) || is_offset(&spec.second))
+        || spec.day.is_some()
+        || spec.month.is_some()
+        || spec.year.is_some()
+    {
+        return None;
+    }
+    let mut t = reference?;
+    let mut grain = Grain::Hour;
+    for (f, unit, g) in [
+        (&spec.hour, 1.hour(), Grain::Hour),
+        (&spec.minute, 1.minute(), Grain::Minute),
+        (&spec.second, 1.second(), Grain::Second),
+    ] {
+        if let Some(f) = f {
+            let n = offset_of(f, cap)?;
+            t = t.checked_add(unit.checked_mul(n).ok()?).ok()?;
+            grain = g;
+        }
+    }
+    let t = match grain {
+        Grain::Hour => t.date().to_datetime(Time::new(t.hour(), 0, 0, 0).ok()?),
+        Grain::Minute => t
+            .date()
+            .to_datetime(Time::new(t.hour(), t.minute(), 0, 0).ok()?),
+        _ => t
+            .date()
+            .to_datetime(Time::new(t.hour(), t.minute(), t.second(), 0).ok()?),
+    };
+    Some(Point {
+        start: t,
+        grain,
+        pod: None,
+        relative: true,
+    })
+}
+
+/// A bare clock time (三点, 3:15) on no given day: on a 12-hour dial, the
+/// occurrence the bias asks for around the reference instant. A date-only
+/// reference (midnight) keeps the hour as written on that day.
+fn clock_by_bias(
+    spec: &TimeSpec,
+    cap: &dyn Fn(&str) -> Option<String>,
+    pod: Option<PartOfDay>,
+    reference: DateTime,
+    bias: TimeBias,
+) -> Option<Point> {
+    let f = spec.hour.as_ref()?;
+    if is_offset(&spec.hour) || pod.is_some() || reference.time() == Time::midnight() {
+        return None;
+    }
+    let (h, _) = field(f, cap, None)?;
+    let m = match &spec.minute {
+        Some(f) => field(f, cap, None)?.0,
+        None => 0,
+    };
+    let s = match &spec.second {
+        Some(f) => field(f, cap, None)?.0,
+        None => 0,
+    };
+    let hours: Vec<i64> = if (1..12).contains(&h) {
+        vec![h, h + 12]
+    } else {
+        vec![h]
+    };
+    let day = reference.date();
+    let mut candidates = Vec::new();
+    for off in -1..=1 {
+        let d = day.checked_add(off.days()).ok()?;
+        for &hh in &hours {
+            let t = Time::new(
+                i8::try_from(hh).ok()?,
+                i8::try_from(m).ok()?,
+                i8::try_from(s).ok()?,
+                0,
+            )
+            .ok()?;
+            candidates.push(d.to_datetime(t));
+        }
+    }
+    candidates.sort();
+    let chosen = match bias {
+        TimeBias::Future => candidates.into_iter().find(|c| *c >= reference)?,
+        TimeBias::Past => candidates.into_iter().rev().find(|c| *c <= reference)?,
+        TimeBias::Nearest => candidates
+            .into_iter()
+            .min_by_key(|c| reference.duration_until(*c).as_secs().abs())?,
+    };
+    Some(Point {
+        start: chosen,
+        grain: clock_grain(spec),
+        pod: None,
+        relative: true,
+    })
+}
+
+/// The date among `dates` the bias asks for, seen from `reference`.
+fn pick(dates: &[Date], reference: Date, bias: TimeBias) -> Option<Date> {
+    match bias {
+        TimeBias::Future => dates.iter().copied().find(|d| *d >= reference),
+        TimeBias::Past => dates.iter().rev().copied().find(|d| *d <= reference),
+        TimeBias::Nearest => dates
+            .iter()
+            .copied()
+            .min_by_key(|d| (*d - reference).get_days().abs()),
+    }
 }
 
 /// Move `d` by `step` so it lies on the side of the reference the bias asks for.
@@ -540,8 +829,8 @@ mod tests {
     fn last_year_july_14() {
         let spec = TimeSpec {
             year: Some(Field::Off(-1)),
-            month: Some(Field::Cap("m".into())),
-            day: Some(Field::Cap("d".into())),
+            month: Some(Field::Cap("m".into(), None)),
+            day: Some(Field::Cap("d".into(), None)),
             ..Default::default()
         };
         assert_eq!(
@@ -607,7 +896,7 @@ mod tests {
         );
         let dur = TimeSpec {
             kind: Some(TimeKind::Duration),
-            amount: Some(Field::Cap("n".into())),
+            amount: Some(Field::Cap("n".into(), None)),
             unit: Some(Grain::Year),
             ..Default::default()
         };
@@ -617,7 +906,7 @@ mod tests {
         );
         let afternoon = TimeSpec {
             day: Some(Field::Off(0)),
-            hour: Some(Field::Cap("h".into())),
+            hour: Some(Field::Cap("h".into(), None)),
             part_of_day: Some(PodSource::Fixed(PartOfDay::Afternoon)),
             ..Default::default()
         };

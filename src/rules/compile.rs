@@ -17,7 +17,8 @@ use super::format::{
 use super::pattern::{Cond, Elem, Pattern};
 use crate::document::{EntityType, Grain, Predicate, TimeKind, TimeMod};
 use crate::error::{Error, Result};
-use crate::extract::times::{Field, PartOfDay, PodSource, TimeSpec};
+use crate::extract::calendars::Calendar;
+use crate::extract::times::{Field, PartOfDay, PodSource, TimeSpec, WordMap};
 
 /// Size limit of one compiled regex from a rule file (bytes of automaton).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -922,17 +923,33 @@ fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) ->
             cap(c)?;
             Ok(c.trim_start_matches('$').to_string())
         };
+        let words = |m: &std::collections::BTreeMap<String, i64>| -> Option<WordMap> {
+            (!m.is_empty()).then(|| {
+                std::sync::Arc::new(m.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>())
+            })
+        };
         Ok(Some(match f {
             FieldDef::Int(n) => Field::Abs(*n),
-            FieldDef::Capture(c) => Field::Cap(capture(c)?),
+            FieldDef::Capture(c) => Field::Cap(capture(c)?, None),
+            FieldDef::Value { value, map, add } if map.is_empty() && *add != 0 => {
+                Field::CapAdd(capture(value)?, *add)
+            }
+            FieldDef::Value { value, map, add } => {
+                if *add != 0 {
+                    return Err(ctx.err("a field takes `map` or `add`, not both"));
+                }
+                Field::Cap(capture(value)?, words(map))
+            }
             FieldDef::Offset {
                 offset: IntOrCapture::Int(n),
                 negate,
+                ..
             } => Field::Off(if *negate { -n } else { *n }),
             FieldDef::Offset {
                 offset: IntOrCapture::Capture(c),
                 negate,
-            } => Field::OffCap(capture(c)?, *negate),
+                map,
+            } => Field::OffCap(capture(c)?, *negate, words(map)),
         }))
     };
     let part_of_day = match &t.part_of_day {
@@ -972,6 +989,22 @@ fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) ->
         unit: t.unit.as_deref().map(|u| grain(u, ctx)).transpose()?,
         period: t.period.clone(),
         modifier,
+        nth: field(&t.nth)?,
+        calendar: match t.calendar.as_deref() {
+            None => None,
+            Some(c) => Some(Calendar::parse(c).ok_or_else(|| {
+                ctx.err(format!(
+                    "unknown calendar {c:?} (gregorian, chinese, easter, orthodox_easter, hebrew, islamic)"
+                ))
+            })?),
+        },
+        shift: t.shift,
+        span_days: match t.days {
+            Some(n) if !(1..=366).contains(&n) => {
+                return Err(ctx.err("`days` must be between 1 and 366"))
+            }
+            other => other,
+        },
         from: t
             .from
             .as_deref()

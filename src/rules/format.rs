@@ -156,6 +156,18 @@ pub(crate) enum FieldDef {
         offset: IntOrCapture,
         #[serde(default)]
         negate: bool,
+        /// Words a captured offset may be (`{ "上" = -1, "下" = 1 }`).
+        #[serde(default)]
+        map: BTreeMap<String, i64>,
+    },
+    /// A capture read through a word table first (`{ value = "$wd", map = { "日" = 7 } }`).
+    Value {
+        value: String,
+        #[serde(default)]
+        map: BTreeMap<String, i64>,
+        /// Added to the numeral (民国 years: 1911).
+        #[serde(default)]
+        add: i64,
     },
 }
 
@@ -166,10 +178,15 @@ pub(crate) enum IntOrCapture {
     Capture(String),
 }
 
+fn date_kind() -> String {
+    "date".to_string()
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TimeOut {
-    /// date | datetime | time | duration | set | fuzzy | interval
+    /// date (default) | datetime | time | duration | set | fuzzy | interval
+    #[serde(default = "date_kind")]
     pub(crate) kind: String,
     #[serde(default)]
     pub(crate) capture: Option<String>,
@@ -205,6 +222,19 @@ pub(crate) struct TimeOut {
     /// START | MID | END
     #[serde(default, rename = "mod")]
     pub(crate) modifier: Option<String>,
+    /// The n-th `weekday` of the month (十月第一个星期一).
+    #[serde(default)]
+    pub(crate) nth: Option<FieldDef>,
+    /// The calendar month and day are counted in: gregorian (default),
+    /// chinese, easter, orthodox_easter, hebrew, islamic.
+    #[serde(default)]
+    pub(crate) calendar: Option<String>,
+    /// Days added to the date (复活节星期一: easter, shift 1).
+    #[serde(default)]
+    pub(crate) shift: Option<i64>,
+    /// A holiday lasting this many days: an interval from the date.
+    #[serde(default)]
+    pub(crate) days: Option<i64>,
     /// Interval ends, each a time of its own.
     #[serde(default)]
     pub(crate) from: Option<Box<TimeOut>>,

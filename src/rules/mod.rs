@@ -325,17 +325,27 @@ impl RuleSet {
                         if m.is_empty() {
                             continue;
                         }
-                        let k = input.sentences.partition_point(|s| s.end <= m.start());
-                        let Some(s) = input.sentences.get(k) else {
-                            continue;
-                        };
-                        if m.start() < s.start || m.end() > s.end {
-                            continue;
-                        }
                         let spans: Vec<Option<(usize, usize)>> = caps
                             .iter()
                             .map(|g| g.filter(|g| !g.is_empty()).map(|g| (g.start(), g.end())))
                             .collect();
+                        // what the captures cover must lie in one sentence; context
+                        // matched around them (a boundary char) may reach outside
+                        let core = spans
+                            .iter()
+                            .skip(1)
+                            .flatten()
+                            .fold(None, |acc: Option<(usize, usize)>, &(a, b)| {
+                                Some(acc.map_or((a, b), |(x, y)| (x.min(a), y.max(b))))
+                            })
+                            .unwrap_or((m.start(), m.end()));
+                        let k = input.sentences.partition_point(|s| s.end <= core.0);
+                        let Some(s) = input.sentences.get(k) else {
+                            continue;
+                        };
+                        if core.0 < s.start || core.1 > s.end {
+                            continue;
+                        }
                         let entity_at = |c: usize| -> Option<EntityHit> {
                             let (x, y) = spans.get(c).copied().flatten()?;
                             hits.entities
@@ -611,7 +621,12 @@ fn emit(
                 let (x, y) = spans.get(i).copied().flatten()?;
                 Some(text[x..y].to_string())
             };
-            let value = resolve(spec, &cap_text, input.reference, input.bias);
+            let bias = if input.bias == TimeBias::Past && future_cue_before(text, a) {
+                TimeBias::Future
+            } else {
+                input.bias
+            };
+            let value = resolve(spec, &cap_text, input.reference, bias);
             found.times.push(TimeHit {
                 start: a,
                 end: b,
@@ -801,4 +816,26 @@ impl Spanned for RelationHit {
     fn rule(&self) -> usize {
         self.rule
     }
+}
+
+/// Words that put what follows in the future (预计在双11前上线, 将于9月):
+/// a bare date after them resolves forward even under the past bias.
+const FUTURE_CUES: &[&str] = &[
+    "将于", "将在", "将", "预计", "即将", "计划", "拟于", "拟", "有望", "准备", "打算", "届时",
+    "预定", "定于", "将会", "会在",
+];
+
+/// Whether a future cue stands shortly before byte `at`, in the same clause.
+fn future_cue_before(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let window: String = before
+        .chars()
+        .rev()
+        .take(12)
+        .take_while(|c| !matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
+        .collect::<Vec<char>>()
+        .into_iter()
+        .rev()
+        .collect();
+    FUTURE_CUES.iter().any(|c| window.contains(c))
 }
