@@ -441,7 +441,7 @@ fn point(
                 (pick(&dates, r, bias)?, Grain::Day)
             }
         }
-    } else if spec.week.is_some() || spec.weekday.is_some() {
+    } else if spec.week.is_some() || (spec.weekday.is_some() && spec.day.is_none()) {
         // 上周五, 下周, 本周三
         let base = ref_date?;
         relative = true;
@@ -462,6 +462,11 @@ fn point(
                 let mut d = start.checked_add((wd - 1).days()).ok()?;
                 if spec.week.is_none() {
                     d = bias_day(d, base, bias, 7.days())?;
+                    // a weekday named on that very day means the next one
+                    // when looking forward (Duckling's convention)
+                    if bias == TimeBias::Future && d == base {
+                        d = d.checked_add(7.days()).ok()?;
+                    }
                 }
                 (d, Grain::Day)
             }
@@ -557,6 +562,23 @@ fn point(
                         1.year()
                     };
                     date = bias_day(date, r, bias, step)?;
+                    // 周日，二月十号: the year whose date falls on that weekday
+                    if let Some(f) = &spec.weekday {
+                        let (wd, _) = field(f, cap, None)?;
+                        let fits = |d: &Date| d.weekday().to_monday_one_offset() as i64 == wd;
+                        if !fits(&date) {
+                            let others: Vec<Date> = [-1i64, 1]
+                                .iter()
+                                .filter_map(|k| date.checked_add(k.years()).ok())
+                                .filter(fits)
+                                .collect();
+                            if let Some(d) =
+                                others.into_iter().min_by_key(|d| (*d - r).get_days().abs())
+                            {
+                                date = d;
+                            }
+                        }
+                    }
                 }
             }
             (date, grain)
