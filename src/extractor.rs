@@ -516,7 +516,18 @@ impl Extractor {
         // and jieba never joins across the punctuation that ends a sentence
         let tokens = self.inner.tokenizer.tokenize(&analysis.text);
 
-        let reference = reference.or(opts.reference);
+        let given = reference.or(opts.reference);
+        let detected = match given {
+            Some(_) => None,
+            None => crate::extract::doc_date::detect(&analysis.text).map(|(dt, date_only, _)| {
+                if date_only {
+                    Reference::date(dt.date())
+                } else {
+                    Reference::datetime(dt)
+                }
+            }),
+        };
+        let reference = given.or(detected);
         let mut hits = self.inner.rules.run(&Input {
             text: &analysis.text,
             sentences: &sentences,
@@ -618,9 +629,10 @@ impl Extractor {
                 message: f.message.clone(),
             })
             .collect();
-        let (doc_date, doc_date_source) = match reference {
-            Some(r) => (Some(r.datetime.date()), DocDateSource::Given),
-            None => (None, DocDateSource::None),
+        let (doc_date, doc_date_source) = match (given, detected) {
+            (Some(r), _) => (Some(r.datetime.date()), DocDateSource::Given),
+            (None, Some(r)) => (Some(r.datetime.date()), DocDateSource::Detected),
+            (None, None) => (None, DocDateSource::None),
         };
         Ok(Document {
             id: None,

@@ -75,7 +75,16 @@ fn reference_date_is_echoed() {
     assert_eq!(json["doc_date"], "2022-10-21");
     assert_eq!(json["reference"], "2022-10-21T00:00:00");
     assert_eq!(json["doc_date_source"], "given");
+    // without one, the date heading the article is found
     let doc = ex.extract(SEED).unwrap();
+    let json = serde_json::to_value(&doc).unwrap();
+    assert_eq!(json["doc_date"], "2022-10-21");
+    assert_eq!(json["reference"], "2022-10-21T15:09:20");
+    assert_eq!(json["doc_date_source"], "detected");
+    let last_year = doc.times.iter().find(|t| t.text == "去年").unwrap();
+    assert_eq!(last_year.value.as_deref(), Some("2021"));
+    // a text that names no date has none
+    let doc = ex.extract("腾讯与阿里巴巴宣布合作。").unwrap();
     let json = serde_json::to_value(&doc).unwrap();
     assert_eq!(json["doc_date"], serde_json::Value::Null);
     assert_eq!(json["doc_date_source"], "none");

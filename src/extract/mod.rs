@@ -2,6 +2,7 @@
 //! arithmetic that turns a time rule's fields into a value.
 
 pub(crate) mod calendars;
+pub(crate) mod doc_date;
 pub(crate) mod entities;
 pub(crate) mod numerals;
 pub(crate) mod times;
