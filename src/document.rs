@@ -285,6 +285,21 @@ pub enum TimeKind {
     Fuzzy,
 }
 
+impl TimeKind {
+    /// The contract spelling (`"date"`, `"interval"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeKind::Date => "date",
+            TimeKind::Datetime => "datetime",
+            TimeKind::Time => "time",
+            TimeKind::Interval => "interval",
+            TimeKind::Duration => "duration",
+            TimeKind::Set => "set",
+            TimeKind::Fuzzy => "fuzzy",
+        }
+    }
+}
+
 /// The unit a time value is given at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

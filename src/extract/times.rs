@@ -27,6 +27,9 @@ pub(crate) enum Field {
     Off(i64),
     /// The reference's value plus (or minus) a capture's number.
     OffCap(String, bool, Option<WordMap>),
+    /// The first of these whose capture took part in the match (decided
+    /// when the spec is pruned).
+    First(Vec<Field>),
 }
 
 /// A capture's number: its word in `map`, else its numeral.
@@ -272,12 +275,16 @@ pub(crate) fn resolve(
 /// The spec without the fields whose (optional) capture did not take part
 /// in the match: `去年(7月)?` without a month is a year.
 fn prune(spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> TimeSpec {
-    let keep = |f: &Option<Field>| match f {
-        Some(Field::Cap(c, _) | Field::CapAdd(c, _) | Field::OffCap(c, ..)) if cap(c).is_none() => {
-            None
+    fn present(f: &Field, cap: &dyn Fn(&str) -> Option<String>) -> Option<Field> {
+        match f {
+            Field::Cap(c, _) | Field::CapAdd(c, _) | Field::OffCap(c, ..) if cap(c).is_none() => {
+                None
+            }
+            Field::First(fs) => fs.iter().find_map(|x| present(x, cap)),
+            other => Some(other.clone()),
         }
-        other => other.clone(),
-    };
+    }
+    let keep = |f: &Option<Field>| f.as_ref().and_then(|f| present(f, cap));
     TimeSpec {
         kind: spec.kind,
         year: keep(&spec.year),
@@ -343,6 +350,7 @@ fn field(
             let n = read(&cap(c)?, map)?;
             Some((base? + if *negate { -n } else { n }, true))
         }
+        Field::First(fs) => fs.iter().find_map(|x| field(x, cap, base)),
     }
 }
 

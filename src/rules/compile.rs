@@ -656,8 +656,23 @@ fn list(names: &[String]) -> String {
 }
 
 /// `src` with every `{{name}}` replaced by the file's fragment `name`
-/// (fragments do not nest), checked against the size limit.
+/// (a fragment may use others, four levels deep), checked against the size
+/// limit.
 fn with_fragments(src: &str, ctx: &Ctx<'_>) -> Result<String> {
+    let mut text = src.to_string();
+    for _ in 0..4 {
+        if !text.contains("{{") {
+            return Ok(text);
+        }
+        text = expand_once(&text, ctx)?;
+    }
+    if text.contains("{{") {
+        return Err(ctx.err("regex fragments nest more than four levels (one uses itself?)"));
+    }
+    Ok(text)
+}
+
+fn expand_once(src: &str, ctx: &Ctx<'_>) -> Result<String> {
     let mut out = String::with_capacity(src.len());
     let mut rest = src;
     while let Some(open) = rest.find("{{") {
@@ -919,39 +934,9 @@ fn grain(g: &str, ctx: &Ctx<'_>) -> Result<Grain> {
 fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) -> Result<TimeSpec> {
     let field = |f: &Option<FieldDef>| -> Result<Option<Field>> {
         let Some(f) = f else { return Ok(None) };
-        let capture = |c: &str| -> Result<String> {
-            cap(c)?;
-            Ok(c.trim_start_matches('$').to_string())
-        };
-        let words = |m: &std::collections::BTreeMap<String, i64>| -> Option<WordMap> {
-            (!m.is_empty()).then(|| {
-                std::sync::Arc::new(m.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>())
-            })
-        };
-        Ok(Some(match f {
-            FieldDef::Int(n) => Field::Abs(*n),
-            FieldDef::Capture(c) => Field::Cap(capture(c)?, None),
-            FieldDef::Value { value, map, add } if map.is_empty() && *add != 0 => {
-                Field::CapAdd(capture(value)?, *add)
-            }
-            FieldDef::Value { value, map, add } => {
-                if *add != 0 {
-                    return Err(ctx.err("a field takes `map` or `add`, not both"));
-                }
-                Field::Cap(capture(value)?, words(map))
-            }
-            FieldDef::Offset {
-                offset: IntOrCapture::Int(n),
-                negate,
-                ..
-            } => Field::Off(if *negate { -n } else { *n }),
-            FieldDef::Offset {
-                offset: IntOrCapture::Capture(c),
-                negate,
-                map,
-            } => Field::OffCap(capture(c)?, *negate, words(map)),
-        }))
+        time_field(f, cap, ctx).map(Some)
     };
+
     let part_of_day = match &t.part_of_day {
         None => None,
         Some(p) => match PartOfDay::parse(p) {
@@ -1078,4 +1063,50 @@ fn anchor_of(
         }
     }
     fallback
+}
+
+/// One time field's source, compiled.
+fn time_field(f: &FieldDef, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) -> Result<Field> {
+    let capture = |c: &str| -> Result<String> {
+        cap(c)?;
+        Ok(c.trim_start_matches('$').to_string())
+    };
+    let words = |m: &std::collections::BTreeMap<String, i64>| -> Option<WordMap> {
+        (!m.is_empty()).then(|| {
+            std::sync::Arc::new(m.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>())
+        })
+    };
+    Ok(match f {
+        FieldDef::Int(n) => Field::Abs(*n),
+        FieldDef::Any { any } => {
+            if any.is_empty() {
+                return Err(ctx.err("`any` needs at least one source"));
+            }
+            Field::First(
+                any.iter()
+                    .map(|x| time_field(x, cap, ctx))
+                    .collect::<Result<Vec<_>>>()?,
+            )
+        }
+        FieldDef::Capture(c) => Field::Cap(capture(c)?, None),
+        FieldDef::Value { value, map, add } if map.is_empty() && *add != 0 => {
+            Field::CapAdd(capture(value)?, *add)
+        }
+        FieldDef::Value { value, map, add } => {
+            if *add != 0 {
+                return Err(ctx.err("a field takes `map` or `add`, not both"));
+            }
+            Field::Cap(capture(value)?, words(map))
+        }
+        FieldDef::Offset {
+            offset: IntOrCapture::Int(n),
+            negate,
+            ..
+        } => Field::Off(if *negate { -n } else { *n }),
+        FieldDef::Offset {
+            offset: IntOrCapture::Capture(c),
+            negate,
+            map,
+        } => Field::OffCap(capture(c)?, *negate, words(map)),
+    })
 }

@@ -160,6 +160,11 @@ pub(crate) enum FieldDef {
         #[serde(default)]
         map: BTreeMap<String, i64>,
     },
+    /// The first of several sources whose capture took part in the match
+    /// (`{ any = ["$y", { offset = "$yr", map = { "去年" = -1 } }] }`).
+    Any {
+        any: Vec<FieldDef>,
+    },
     /// A capture read through a word table first (`{ value = "$wd", map = { "日" = 7 } }`).
     Value {
         value: String,
