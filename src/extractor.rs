@@ -537,6 +537,16 @@ impl Extractor {
             bias: opts.time_bias,
         });
 
+        {
+            let mut times: Vec<(usize, &mut crate::extract::times::TimeValue)> = hits
+                .times
+                .iter_mut()
+                .map(|t| (t.start, &mut t.value))
+                .collect();
+            times.sort_by_key(|(s, _)| *s);
+            crate::extract::times::resolve_anaphora(&mut times);
+        }
+
         let index = CharIndex::new(text);
         // nothing is extracted from inside a garbled run
         let garbled =

@@ -126,6 +126,8 @@ pub(crate) struct TimeSpec {
     pub(crate) shift: Option<i64>,
     /// A holiday lasting this many days.
     pub(crate) span_days: Option<i64>,
+    /// 当时/当年: filled from the antecedent after all rules ran.
+    pub(crate) anaphora: Option<Anaphora>,
 }
 
 /// A resolved time.
@@ -137,6 +139,17 @@ pub(crate) struct TimeValue {
     pub(crate) range: Option<TimeRange>,
     pub(crate) relative: bool,
     pub(crate) modifier: Option<TimeMod>,
+    /// 当时/当年: the value comes from the time the text spoke of before.
+    pub(crate) anaphora: Option<Anaphora>,
+}
+
+/// What an anaphoric time takes from its antecedent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Anaphora {
+    /// 当时: the antecedent's value as it is.
+    Same,
+    /// 当年: the antecedent's year.
+    Year,
 }
 
 /// A point at a grain, before formatting.
@@ -166,7 +179,11 @@ pub(crate) fn resolve(
         range: None,
         relative,
         modifier: spec.modifier,
+        anaphora: spec.anaphora,
     };
+    if spec.anaphora.is_some() {
+        return empty(true);
+    }
     match kind {
         // 现在: no value, but a window when the rule gives fields
         TimeKind::Fuzzy => match point(spec, cap, reference, bias, None) {
@@ -307,6 +324,7 @@ fn prune(spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> TimeSpec {
         calendar: spec.calendar,
         shift: spec.shift,
         span_days: spec.span_days,
+        anaphora: spec.anaphora,
     }
 }
 
@@ -830,6 +848,59 @@ fn format_point(p: &Point) -> String {
             s.minute(),
             s.second()
         ),
+    }
+}
+
+/// How far back (bytes of text) an antecedent may stand: about two sentences.
+const ANTECEDENT_WINDOW: usize = 300;
+
+/// Fill anaphoric times (当时, 当年) from the nearest time before them that
+/// has a calendar value (a date, a datetime or an interval), if one stands
+/// close enough; `times` are (start, value) in text order.
+pub(crate) fn resolve_anaphora(times: &mut [(usize, &mut TimeValue)]) {
+    let mut last: Option<(usize, TimeValue)> = None;
+    for (start, v) in times.iter_mut() {
+        match v.anaphora {
+            Some(kind) => {
+                let Some((at, ante)) = &last else { continue };
+                if *start - at > ANTECEDENT_WINDOW {
+                    continue;
+                }
+                match kind {
+                    Anaphora::Same => {
+                        v.kind = ante.kind;
+                        v.value.clone_from(&ante.value);
+                        v.grain = ante.grain;
+                        v.range = ante.range;
+                    }
+                    Anaphora::Year => {
+                        let Some(r) = ante.range else { continue };
+                        let y = r.from.year();
+                        v.kind = TimeKind::Date;
+                        v.value = Some(format!("{y:04}"));
+                        v.grain = Some(Grain::Year);
+                        v.range = Date::new(y, 1, 1)
+                            .ok()
+                            .zip(Date::new(y + 1, 1, 1).ok())
+                            .map(|(a, b)| TimeRange {
+                                from: a.to_datetime(Time::midnight()),
+                                to: b.to_datetime(Time::midnight()),
+                            });
+                    }
+                }
+                v.relative = true;
+            }
+            None => {
+                if v.range.is_some()
+                    && matches!(
+                        v.kind,
+                        TimeKind::Date | TimeKind::Datetime | TimeKind::Interval
+                    )
+                {
+                    last = Some((*start, (*v).clone()));
+                }
+            }
+        }
     }
 }
 

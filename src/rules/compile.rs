@@ -18,7 +18,7 @@ use super::pattern::{Cond, Elem, Pattern};
 use crate::document::{EntityType, Grain, Predicate, TimeKind, TimeMod};
 use crate::error::{Error, Result};
 use crate::extract::calendars::Calendar;
-use crate::extract::times::{Field, PartOfDay, PodSource, TimeSpec, WordMap};
+use crate::extract::times::{Anaphora, Field, PartOfDay, PodSource, TimeSpec, WordMap};
 
 /// Size limit of one compiled regex from a rule file (bytes of automaton).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -984,6 +984,12 @@ fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) ->
             })?),
         },
         shift: t.shift,
+        anaphora: match t.anaphora.as_deref() {
+            None => None,
+            Some("same") => Some(Anaphora::Same),
+            Some("year") => Some(Anaphora::Year),
+            Some(a) => return Err(ctx.err(format!("unknown anaphora {a:?} (same, year)"))),
+        },
         span_days: match t.days {
             Some(n) if !(1..=366).contains(&n) => {
                 return Err(ctx.err("`days` must be between 1 and 366"))

@@ -240,6 +240,9 @@ pub(crate) struct TimeOut {
     /// A holiday lasting this many days: an interval from the date.
     #[serde(default)]
     pub(crate) days: Option<i64>,
+    /// `same` (当时) or `year` (当年): the value comes from the time before.
+    #[serde(default)]
+    pub(crate) anaphora: Option<String>,
     /// Interval ends, each a time of its own.
     #[serde(default)]
     pub(crate) from: Option<Box<TimeOut>>,
