@@ -642,12 +642,36 @@ fn emit(
             verb,
             value,
         } => {
-            let (Some(subj), Some(obj)) = (entity_at(*subject), entity_at(*object)) else {
-                return;
+            let party = |c: usize| -> Vec<EntityHit> {
+                if let Some(e) = entity_at(c) {
+                    return vec![e];
+                }
+                let Some((x, y)) = spans.get(c).copied().flatten() else {
+                    return Vec::new();
+                };
+                match Reference::of(&text[x..y]) {
+                    Some(r) => r.antecedents(x, prev_entities),
+                    // a list (A、B和C): each name in it
+                    None => prev_entities
+                        .iter()
+                        .filter(|e| x <= e.start && e.end <= y && is_party(e))
+                        .cloned()
+                        .collect(),
+                }
             };
-            if subj.span() == obj.span() {
-                return;
-            }
+            let (subjects, objects) = (party(*subject), party(*object));
+            // 双方 as both subject and object: the pair it names
+            let pairs: Vec<(EntityHit, EntityHit)> = if subject == object {
+                match subjects.as_slice() {
+                    [a, b] => vec![(a.clone(), b.clone())],
+                    _ => Vec::new(),
+                }
+            } else {
+                subjects
+                    .iter()
+                    .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))
+                    .collect()
+            };
             let verb = match verb {
                 Verb::Cap(c) => spans
                     .get(*c)
@@ -672,18 +696,24 @@ fn emit(
                     .filter(|t| t.start >= window_start && t.end <= whole.1)
                     .any(|t| words.iter().any(|w| w == t.text))
             };
-            found.relations.push(RelationHit {
-                subject: subj,
-                object: obj,
-                predicate: predicate.clone(),
-                verb,
-                value,
-                negated: cue(&rule.negation),
-                hedged: cue(&rule.hedging),
-                sentence: sentence.clone(),
-                rule: rule_idx,
-                priority: rule.priority,
-            });
+            let (negated, hedged) = (cue(&rule.negation), cue(&rule.hedging));
+            for (subj, obj) in pairs {
+                if subj.span() == obj.span() || subj.canonical == obj.canonical {
+                    continue;
+                }
+                found.relations.push(RelationHit {
+                    subject: subj,
+                    object: obj,
+                    predicate: predicate.clone(),
+                    verb: verb.clone(),
+                    value: value.clone(),
+                    negated,
+                    hedged,
+                    sentence: sentence.clone(),
+                    rule: rule_idx,
+                    priority: rule.priority,
+                });
+            }
         }
         Output::Veto {
             cap,
@@ -838,4 +868,80 @@ fn future_cue_before(text: &str, at: usize) -> bool {
         .rev()
         .collect();
     FUTURE_CUES.iter().any(|c| window.contains(c))
+}
+
+/// Whether an entity can be a party to a relation (not an amount or a link).
+fn is_party(e: &EntityHit) -> bool {
+    matches!(
+        e.kind,
+        EntityType::Org
+            | EntityType::Product
+            | EntityType::Person
+            | EntityType::Location
+            | EntityType::Event
+    )
+}
+
+/// Words that stand for a party named before: 该公司, 后者, 双方.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reference {
+    /// 该公司, 该集团: the nearest organisation named before.
+    This,
+    /// 后者: the last name before.
+    Latter,
+    /// 前者: the name before the last.
+    Former,
+    /// 双方, 两者: the last two names.
+    Both,
+}
+
+impl Reference {
+    fn of(word: &str) -> Option<Self> {
+        Some(match word {
+            "该公司" | "该集团" | "该行" | "该银行" | "该企业" | "该机构" | "该平台" => {
+                Reference::This
+            }
+            "后者" => Reference::Latter,
+            "前者" => Reference::Former,
+            "双方" | "两者" | "二者" | "两家" | "两家公司" | "两大巨头" | "两巨头" => {
+                Reference::Both
+            }
+            _ => return None,
+        })
+    }
+
+    /// The parties named before byte `at` this word stands for.
+    fn antecedents(self, at: usize, entities: &[EntityHit]) -> Vec<EntityHit> {
+        // distinct names before `at`, nearest first
+        let mut before: Vec<&EntityHit> = Vec::new();
+        for e in entities.iter().rev() {
+            if e.end > at
+                || !matches!(e.kind, EntityType::Org | EntityType::Product)
+                || before.iter().any(|b| b.canonical == e.canonical)
+            {
+                continue;
+            }
+            before.push(e);
+            if before.len() == 2 {
+                break;
+            }
+        }
+        // `entities` are in text order, so the reversed walk is nearest first;
+        // make sure of it whatever the order was
+        before.sort_by_key(|e| std::cmp::Reverse(e.start));
+        match self {
+            Reference::This => entities
+                .iter()
+                .filter(|e| e.end <= at && e.kind == EntityType::Org)
+                .max_by_key(|e| e.start)
+                .cloned()
+                .into_iter()
+                .collect(),
+            Reference::Latter => before.first().map(|e| (*e).clone()).into_iter().collect(),
+            Reference::Former => before.get(1).map(|e| (*e).clone()).into_iter().collect(),
+            // in the order the text named them
+            Reference::Both if before.len() == 2 => vec![before[1].clone(), before[0].clone()],
+            Reference::Both => Vec::new(),
+        }
+    }
 }

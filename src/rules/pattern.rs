@@ -100,6 +100,10 @@ pub(crate) enum Elem {
 pub(crate) struct Pattern {
     pub(crate) elems: Vec<Elem>,
     pub(crate) cap_names: Vec<String>,
+    /// Look for a match at every start, not only after the previous match:
+    /// relation patterns with a `skip` would otherwise swallow the next pair
+    /// (抖音和饿了么合作，快手和美团合作).
+    pub(crate) overlapping: bool,
 }
 
 /// Item ranges of the captures of one match.
@@ -123,7 +127,8 @@ enum Step<'p> {
 }
 
 impl Pattern {
-    /// All non-overlapping leftmost-longest matches: (start item, end item, captures).
+    /// All leftmost-longest matches, non-overlapping unless the pattern says
+    /// otherwise: (start item, end item, captures).
     pub(crate) fn find_all(&self, items: &[Item<'_>]) -> Vec<(usize, usize, Caps)> {
         let mut out = Vec::new();
         // a required first element is checked before any backtracking starts
@@ -148,7 +153,7 @@ impl Pattern {
             match best {
                 Some((end, caps)) if end > at => {
                     out.push((at, end, caps));
-                    at = end;
+                    at = if self.overlapping { at + 1 } else { end };
                 }
                 _ => at += 1,
             }
