@@ -562,6 +562,22 @@ impl Extractor {
             &self.inner.lexicon,
             &blocked,
         );
+        let named = crate::extract::relations::subsidiaries_by_name(
+            &analysis.text,
+            &hits.entities,
+            &sentences,
+            &self.inner.lexicon,
+        );
+        for r in named {
+            let dup = hits.relations.iter().any(|h| {
+                h.subject.start == r.subject.start
+                    && h.object.start == r.object.start
+                    && h.predicate == r.predicate
+            });
+            if !dup {
+                hits.relations.push(r);
+            }
+        }
         let mention = |h: &EntityHit| -> Mention {
             let (s, e) = analysis.map.span(h.start, h.end);
             Mention {
@@ -627,7 +643,10 @@ impl Extractor {
                 negated: h.negated,
                 hedged: h.hedged,
                 sentence: index.span(s, e),
-                rule: self.inner.rules.rule_id(h.rule).to_string(),
+                rule: match h.origin {
+                    Some(o) => o.to_string(),
+                    None => self.inner.rules.rule_id(h.rule).to_string(),
+                },
             });
         }
         let diagnostics = normalized

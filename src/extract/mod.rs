@@ -5,4 +5,5 @@ pub(crate) mod calendars;
 pub(crate) mod doc_date;
 pub(crate) mod entities;
 pub(crate) mod numerals;
+pub(crate) mod relations;
 pub(crate) mod times;

@@ -73,7 +73,35 @@ pub(crate) struct RelationHit {
     pub(crate) hedged: bool,
     pub(crate) sentence: Range<usize>,
     pub(crate) rule: usize,
+    /// Set for a triple no rule file produced (named by the code that did).
+    pub(crate) origin: Option<&'static str>,
     priority: i32,
+}
+
+impl RelationHit {
+    /// A triple found by the library's own code rather than a rule.
+    pub(crate) fn derived(
+        subject: EntityHit,
+        object: EntityHit,
+        predicate: Predicate,
+        verb: String,
+        sentence: Range<usize>,
+        origin: &'static str,
+    ) -> Self {
+        RelationHit {
+            subject,
+            object,
+            predicate,
+            verb,
+            value: None,
+            negated: false,
+            hedged: false,
+            sentence,
+            rule: 0,
+            origin: Some(origin),
+            priority: 0,
+        }
+    }
 }
 
 /// What one stage's matches propose, before vetoes and overlap resolution.
@@ -711,6 +739,7 @@ fn emit(
                     hedged,
                     sentence: sentence.clone(),
                     rule: rule_idx,
+                    origin: None,
                     priority: rule.priority,
                 });
             }
