@@ -1,7 +1,8 @@
 //! The rule engine alone, on already segmented text: the default rules
 //! against the same rules duplicated 10× under new ids (criterion, bytes/s).
 //! With the trigger index and pattern deduplication the cost must not grow 10×.
-//! Also: the rule stage's share of a whole `extract` on the same text.
+//! Also: the rule stage's share of a whole `extract` on the same text, and
+//! the relation stage's (the default rules with and without relations.toml).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use zhextract::segment::{split_sentences, Tokenizer};
@@ -42,6 +43,15 @@ fn rules(c: &mut Criterion) {
         }
     }
     let ten = ten.build().unwrap();
+    let mut no_rel = Extractor::builder()
+        .reference("2022-10-21".parse().unwrap())
+        .default_rules(false);
+    for (name, src) in RuleSet::builtin_sources() {
+        if !name.contains("relations") {
+            no_rel = no_rel.rules_source(name, src);
+        }
+    }
+    let no_rel = no_rel.build().unwrap();
 
     let mut g = c.benchmark_group("rules");
     g.sample_size(10);
@@ -51,6 +61,9 @@ fn rules(c: &mut Criterion) {
     });
     g.bench_function("default_rules_x10", |b| {
         b.iter(|| ten.run_rule_stage(&text, &sentences, &tokens))
+    });
+    g.bench_function("rules_without_relations", |b| {
+        b.iter(|| no_rel.run_rule_stage(&text, &sentences, &tokens))
     });
     g.bench_function("whole_extract", |b| {
         b.iter(|| defaults.extract(&text).unwrap().entities.len())

@@ -342,9 +342,8 @@ impl RuleSet {
                     }
                 }
             }
-            if let Some((set, ids)) = &r.regex_sets[si] {
-                for idx in set.matches(text).iter() {
-                    let rid = ids[idx];
+            {
+                for &rid in &r.regex_sets[si] {
                     let Some(rules) = r.stage_regexes[si].get(&rid) else {
                         continue;
                     };
