@@ -1,0 +1,81 @@
+//! Relation triples end to end: negation and hedging flags, parties given by
+//! lists and reference words, evidence sentences and rule ids.
+
+mod common;
+
+use common::{check_document, extractor};
+
+/// (subject, predicate, object, negated, hedged) of every triple.
+fn triples(text: &str) -> Vec<(String, String, String, bool, bool)> {
+    let doc = extractor().extract(text).unwrap();
+    check_document(text, &doc);
+    doc.triples
+        .iter()
+        .map(|t| {
+            (
+                t.subject.text.clone(),
+                t.predicate.to_string(),
+                t.object.text.clone(),
+                t.negated,
+                t.hedged,
+            )
+        })
+        .collect()
+}
+
+fn has(found: &[(String, String, String, bool, bool)], s: &str, p: &str, o: &str) -> (bool, bool) {
+    let t = found
+        .iter()
+        .find(|t| t.0 == s && t.1 == p && t.2 == o)
+        .unwrap_or_else(|| panic!("no {s} --{p}--> {o} in {found:?}"));
+    (t.3, t.4)
+}
+
+#[test]
+fn denials_are_negated_and_rumours_hedged() {
+    let found = triples("腾讯否认将收购搜狗。");
+    assert_eq!(has(&found, "腾讯", "acquire", "搜狗"), (true, false));
+    let found = triples("据传阿里巴巴可能投资哔哩哔哩。");
+    assert_eq!(has(&found, "阿里巴巴", "invest", "哔哩哔哩"), (false, true));
+    let found = triples("腾讯宣布收购搜狗。");
+    assert_eq!(has(&found, "腾讯", "acquire", "搜狗"), (false, false));
+    // planned (拟) and reported (据悉) are assertions
+    let found = triples("据悉，腾讯拟收购搜狗。");
+    assert_eq!(has(&found, "腾讯", "acquire", "搜狗"), (false, false));
+    let found = triples("美团暂无与抖音合作的计划。");
+    assert!(found.iter().all(|t| t.1 != "cooperate" || t.3), "{found:?}");
+}
+
+#[test]
+fn lists_and_references_give_one_triple_per_party() {
+    let found = triples("腾讯、阿里巴巴和京东共同投资了美团。");
+    for s in ["腾讯", "阿里巴巴", "京东"] {
+        has(&found, s, "invest", "美团");
+    }
+    let found = triples("深圳星海数据科技有限公司成立于2019年，该公司由腾讯全资持股。");
+    has(&found, "腾讯", "own_stake", "深圳星海数据科技有限公司");
+    has(&found, "深圳星海数据科技有限公司", "subsidiary_of", "腾讯");
+    let found = triples("小米与华为今天宣布，双方将在芯片领域合作。");
+    has(&found, "小米", "cooperate", "华为");
+}
+
+#[test]
+fn every_predicate_family_has_a_rule() {
+    let text = "阿里巴巴旗下的菜鸟网络在杭州举办了菜鸟全球智慧物流峰会。\
+                腾讯总裁刘炽平表示，腾讯总部位于深圳。\
+                小米推出了小米12，华为的竞争对手包括苹果。";
+    let found = triples(text);
+    has(&found, "菜鸟网络", "subsidiary_of", "阿里巴巴");
+    has(&found, "刘炽平", "role", "腾讯");
+    has(&found, "腾讯", "located_in", "深圳");
+    has(&found, "华为", "compete", "苹果");
+    let doc = extractor().extract(text).unwrap();
+    for t in &doc.triples {
+        assert!(!t.rule.is_empty());
+        let s = &t.sentence;
+        assert!(
+            s.start <= t.subject.span.start && t.object.span.end <= s.end,
+            "{t:?}"
+        );
+    }
+}
