@@ -926,9 +926,8 @@ enum Reference {
 impl Reference {
     fn of(word: &str) -> Option<Self> {
         Some(match word {
-            "该公司" | "该集团" | "该行" | "该银行" | "该企业" | "该机构" | "该平台" => {
-                Reference::This
-            }
+            "该公司" | "该集团" | "该行" | "该银行" | "该企业" | "该机构" | "该平台" | "其"
+            | "与其" | "公司" => Reference::This,
             "后者" => Reference::Latter,
             "前者" => Reference::Former,
             "双方" | "两者" | "二者" | "两家" | "两家公司" | "两大巨头" | "两巨头" => {
