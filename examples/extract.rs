@@ -1,17 +1,21 @@
 //! The command-line contract of `OUTPUT.md`: extract from files, folders
 //! (walked for `*.txt`), standard input, or JSON Lines, and print one
-//! `Document` per line.
+//! `Document` per line, in input order. Inputs are processed in parallel
+//! (`--jobs`, rayon) in bounded batches, so a JSON Lines stream of any size
+//! runs in constant memory; a progress bar shows on a terminal.
 //!
 //! ```text
 //! cargo run --release --example extract -- fixtures/seed_tmall_wechat_trad.txt
 //! echo '騰訊和阿里' | cargo run --release --example extract -- --text
 //! ```
 
-use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde::Deserialize;
 use zhextract::text::Variant;
 use zhextract::{Document, Extractor, Reference, TimeBias};
@@ -64,7 +68,31 @@ struct Args {
     /// Use the C++ libopencc backend (needs the `opencc` cargo feature).
     #[arg(long)]
     libopencc: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
 }
+
+/// How many inputs are taken in at once: enough to keep every worker busy,
+/// few enough that memory does not grow with the input.
+const BATCH_PER_JOB: usize = 16;
+
+/// One unit of work, in input order.
+enum Work {
+    /// A file to read and extract.
+    File(PathBuf),
+    /// One JSON Lines record (or the reason it could not be read), named
+    /// `file:line` in messages.
+    Line(String, Result<JsonlRecord, String>),
+    /// Standard input, read whole.
+    Bytes(Vec<u8>),
+}
+
+/// What one unit of work produced: an output line or an error message.
+type Done = Result<String, String>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -141,63 +169,179 @@ fn run(args: &Args) -> Result<bool, String> {
         return Ok(failures.is_empty());
     }
 
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| format!("--jobs: {e}"))?;
     let stdout = io::stdout();
-    let mut out = Output {
-        w: BufWriter::new(stdout.lock()),
-        format: args.format,
-    };
+    let mut out = BufWriter::new(stdout.lock());
     let mut ok = true;
-    if args.inputs.is_empty() {
+
+    // the work, lazily: files and folders are listed first (names only), a
+    // JSON Lines stream is read as it is consumed
+    let mut paths = Vec::new();
+    for input in &args.inputs {
+        paths.extend(expand(input, &mut ok));
+    }
+    let several = paths.len() > 1 || args.jsonl;
+    let progress = if !args.quiet && several && io::stderr().is_terminal() {
+        let bar = if args.jsonl {
+            ProgressBar::new_spinner()
+        } else {
+            ProgressBar::new(paths.len() as u64)
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {pos}/{len} documents {per_sec} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let work: Box<dyn Iterator<Item = Work>> = if args.inputs.is_empty() {
         if args.jsonl {
-            ok &= run_jsonl(&extractor, io::stdin().lock(), "<stdin>", &mut out);
+            Box::new(jsonl_records(io::stdin().lock(), "<stdin>".to_string()))
         } else {
             let mut bytes = Vec::new();
             if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
                 eprintln!("error: <stdin>: {e}");
                 return Ok(false);
             }
-            ok &= emit(&mut out, extractor.extract_bytes(&bytes), None, "<stdin>");
+            Box::new(std::iter::once(Work::Bytes(bytes)))
         }
-    } else {
-        for input in &args.inputs {
-            for path in expand(input, &mut ok) {
-                if args.jsonl {
+    } else if args.jsonl {
+        Box::new(
+            paths
+                .into_iter()
+                .flat_map(|path| -> Box<dyn Iterator<Item = Work>> {
+                    let name = path.display().to_string();
                     match std::fs::File::open(&path) {
-                        Ok(f) => {
-                            ok &= run_jsonl(
-                                &extractor,
-                                io::BufReader::new(f),
-                                &path.display().to_string(),
-                                &mut out,
-                            )
-                        }
-                        Err(e) => {
-                            eprintln!("error: {}: {e}", path.display());
-                            ok = false;
-                        }
+                        Ok(f) => Box::new(jsonl_records(io::BufReader::new(f), name)),
+                        Err(e) => Box::new(std::iter::once(Work::Line(name, Err(e.to_string())))),
                     }
-                    continue;
+                }),
+        )
+    } else {
+        Box::new(paths.into_iter().map(Work::File))
+    };
+
+    let mut work = work.peekable();
+    let batch_size = jobs * BATCH_PER_JOB;
+    while work.peek().is_some() {
+        let batch: Vec<Work> = work.by_ref().take(batch_size).collect();
+        let done: Vec<Done> = pool.install(|| {
+            batch
+                .into_par_iter()
+                .map(|w| process(&extractor, args.format, w))
+                .collect()
+        });
+        for d in done {
+            match d {
+                Ok(line) => {
+                    out.write_all(line.as_bytes())
+                        .map_err(|e| format!("writing output: {e}"))?;
                 }
-                let id = path.display().to_string();
-                match std::fs::read(&path) {
-                    Ok(bytes) => {
-                        ok &= emit(
-                            &mut out,
-                            extractor.extract_bytes(&bytes),
-                            Some(id.clone()),
-                            &id,
-                        )
+                Err(msg) => {
+                    // what was written so far stays written
+                    out.flush().map_err(|e| format!("writing output: {e}"))?;
+                    if let Some(bar) = &progress {
+                        bar.suspend(|| eprintln!("error: {msg}"));
+                    } else {
+                        eprintln!("error: {msg}");
                     }
-                    Err(e) => {
-                        eprintln!("error: {id}: {e}");
-                        ok = false;
-                    }
+                    ok = false;
                 }
             }
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
         }
+        out.flush().map_err(|e| format!("writing output: {e}"))?;
     }
-    out.w.flush().map_err(|e| format!("writing output: {e}"))?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     Ok(ok)
+}
+
+/// Extract one unit of work and render its output line.
+fn process(ex: &Extractor, format: Format, work: Work) -> Done {
+    let (result, id, what) = match work {
+        Work::File(path) => {
+            let id = path.display().to_string();
+            let bytes = std::fs::read(&path).map_err(|e| format!("{id}: {e}"))?;
+            (ex.extract_bytes(&bytes), Some(id.clone()), id)
+        }
+        Work::Bytes(bytes) => (ex.extract_bytes(&bytes), None, "<stdin>".to_string()),
+        Work::Line(what, rec) => {
+            let rec = rec.map_err(|e| format!("{what}: {e}"))?;
+            let id = rec.id.map(|v| match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            });
+            let reference = rec
+                .doc_date
+                .as_deref()
+                .map(str::parse::<Reference>)
+                .transpose()
+                .map_err(|e| format!("{what}: doc_date: {e}"))?;
+            (ex.extract_at(&rec.text, reference), id, what)
+        }
+    };
+    let mut doc = result.map_err(|e| format!("{what}: {e}"))?;
+    doc.id = id;
+    let mut buf = Vec::new();
+    match format {
+        Format::Json => {
+            serde_json::to_writer(&mut buf, &doc).map_err(|e| format!("{what}: {e}"))?;
+            buf.push(b'\n');
+        }
+        Format::Table => write_table(&mut buf, &doc).map_err(|e| format!("{what}: {e}"))?,
+    }
+    String::from_utf8(buf).map_err(|e| format!("{what}: {e}"))
+}
+
+/// The records of a JSON Lines stream, read as they are needed; blank lines
+/// are skipped, a line that is not UTF-8 or not a record is an error item.
+fn jsonl_records(reader: impl BufRead + 'static, name: String) -> impl Iterator<Item = Work> {
+    reader
+        .split(b'\n')
+        // a read error ends the stream (after it is reported)
+        .scan(false, |failed, line| {
+            if *failed {
+                return None;
+            }
+            *failed = line.is_err();
+            Some(line)
+        })
+        .enumerate()
+        .filter_map(move |(n, line)| {
+            let what = format!("{name}:{}", n + 1);
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => return Some(Work::Line(what, Err(e.to_string()))),
+            };
+            let text = match std::str::from_utf8(&line) {
+                Ok(s) => s.trim_end_matches('\r'),
+                Err(e) => {
+                    return Some(Work::Line(
+                        what,
+                        Err(format!("not UTF-8 at byte {}", e.valid_up_to())),
+                    ))
+                }
+            };
+            if text.trim().is_empty() {
+                return None;
+            }
+            Some(Work::Line(
+                what,
+                serde_json::from_str::<JsonlRecord>(text).map_err(|e| e.to_string()),
+            ))
+        })
 }
 
 /// A file, or the `*.txt` files under a folder in path order.
@@ -227,95 +371,6 @@ fn expand(input: &Path, ok: &mut bool) -> Vec<PathBuf> {
     }
     found.sort();
     found
-}
-
-fn run_jsonl(
-    ex: &Extractor,
-    reader: impl BufRead,
-    name: &str,
-    out: &mut Output<impl Write>,
-) -> bool {
-    let mut ok = true;
-    for (n, line) in reader.split(b'\n').enumerate() {
-        let what = format!("{name}:{}", n + 1);
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("error: {what}: {e}");
-                return false;
-            }
-        };
-        let line = match std::str::from_utf8(&line) {
-            Ok(s) => s.trim_end_matches('\r'),
-            Err(e) => {
-                eprintln!("error: {what}: not UTF-8 at byte {}", e.valid_up_to());
-                ok = false;
-                continue;
-            }
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let rec: JsonlRecord = match serde_json::from_str(line) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("error: {what}: {e}");
-                ok = false;
-                continue;
-            }
-        };
-        let id = rec.id.map(|v| match v {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        });
-        let reference = match rec
-            .doc_date
-            .as_deref()
-            .map(str::parse::<Reference>)
-            .transpose()
-        {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("error: {what}: doc_date: {e}");
-                ok = false;
-                continue;
-            }
-        };
-        ok &= emit(out, ex.extract_at(&rec.text, reference), id, &what);
-    }
-    ok
-}
-
-struct Output<W: Write> {
-    w: W,
-    format: Format,
-}
-
-fn emit(
-    out: &mut Output<impl Write>,
-    result: zhextract::Result<Document>,
-    id: Option<String>,
-    what: &str,
-) -> bool {
-    let mut doc = match result {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {what}: {e}");
-            return false;
-        }
-    };
-    doc.id = id;
-    let written = match out.format {
-        Format::Json => serde_json::to_writer(&mut out.w, &doc)
-            .map_err(io::Error::from)
-            .and_then(|()| out.w.write_all(b"\n")),
-        Format::Table => write_table(&mut out.w, &doc),
-    };
-    if let Err(e) = written {
-        eprintln!("error: writing output for {what}: {e}");
-        return false;
-    }
-    true
 }
 
 fn write_table(w: &mut impl Write, doc: &Document) -> io::Result<()> {

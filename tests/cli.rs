@@ -114,6 +114,28 @@ fn jsonl_echoes_ids_in_order_with_per_line_dates() {
 }
 
 #[test]
+fn parallel_jobs_keep_input_order() {
+    // more records than one batch, each naming its own index
+    let input: String = (0..200)
+        .map(|i| format!("{{\"id\": {i}, \"text\": \"第{i}条：腾讯与阿里巴巴合作。\"}}\n"))
+        .collect();
+    for jobs in ["1", "2", "4"] {
+        let out = run(&["--jsonl", "--jobs", jobs, "--quiet"], input.as_bytes());
+        assert!(out.status.success());
+        let ids: Vec<String> = lines(&out).iter().map(|d| d["id"].to_string()).collect();
+        let want: Vec<String> = (0..200).map(|i| format!("\"{i}\"")).collect();
+        assert_eq!(ids, want, "--jobs {jobs}");
+    }
+    // no progress bar when stderr is not a terminal
+    let out = run(&["--jsonl", "--jobs", "2"], input.as_bytes());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn bad_jsonl_line_is_reported_and_the_rest_processed() {
     let input = "{\"id\": \"a\", \"text\": \"好\"}\nnot json\n{\"id\": \"b\", \"text\": \"好\"}\n";
     let out = run(&["--jsonl"], input.as_bytes());
