@@ -659,12 +659,17 @@ fn with_fragments(src: &str, ctx: &Ctx<'_>) -> Result<String> {
     let mut text = src.to_string();
     for _ in 0..4 {
         if !text.contains("{{") {
-            return Ok(text);
+            break;
         }
         text = expand_once(&text, ctx)?;
     }
     if text.contains("{{") {
         return Err(ctx.err("regex fragments nest more than four levels (one uses itself?)"));
+    }
+    if text.len() > MAX_SOURCE {
+        return Err(ctx.err(format!(
+            "regex is longer than {MAX_SOURCE} bytes (fragments expanded)"
+        )));
     }
     Ok(text)
 }
@@ -689,11 +694,6 @@ fn expand_once(src: &str, ctx: &Ctx<'_>) -> Result<String> {
         rest = &after[close + 2..];
     }
     out.push_str(rest);
-    if out.len() > MAX_SOURCE {
-        return Err(ctx.err(format!(
-            "regex is longer than {MAX_SOURCE} bytes (fragments expanded)"
-        )));
-    }
     Ok(out)
 }
 
