@@ -125,32 +125,44 @@ pub(crate) fn link_distinctive_parts(
     lexicon: &Lexicon,
     blocked: &dyn Fn(usize, usize) -> bool,
 ) {
-    let mut parts: Vec<(&str, usize)> = Vec::new();
-    for (i, e) in entities.iter().enumerate() {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut parts: Vec<(&str, EntityHit)> = Vec::new();
+    for e in entities.iter() {
         if e.kind != EntityType::Org || e.alias {
             continue;
         }
         if let Some(core) = distinctive_part(&text[e.start..e.end], lexicon) {
-            if lexicon.get(core).is_none() && !parts.iter().any(|(c, _)| *c == core) {
-                parts.push((core, i));
+            if lexicon.get(core).is_none() && seen.insert(core) {
+                parts.push((core, e.clone()));
             }
         }
     }
+    if parts.is_empty() {
+        return;
+    }
+    // one pass over the text for all parts (a long article names many
+    // companies), and a binary search for the entities already there
+    let Ok(ac) = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(parts.iter().map(|(c, _)| *c))
+    else {
+        return;
+    };
+    entities.sort_by_key(|e| (e.start, e.end));
+    let covered = |s: usize, e: usize| {
+        let i = entities.partition_point(|x| x.start < e);
+        entities[..i].iter().rev().take(4).any(|x| s < x.end)
+    };
     let mut added: Vec<EntityHit> = Vec::new();
-    for (core, full) in parts {
-        let full = entities[full].clone();
-        for (at, _) in text.match_indices(core) {
-            let (s, e) = (at, at + core.len());
-            if blocked(s, e)
-                || entities.iter().any(|x| x.start < e && s < x.end)
-                || added.iter().any(|x| x.start < e && s < x.end)
-            {
-                continue;
-            }
-            let mut hit = EntityHit::alias_of(&full, s, e);
-            hit.kind = EntityType::Org;
-            added.push(hit);
+    for m in ac.find_iter(text) {
+        let (s, e) = (m.start(), m.end());
+        if blocked(s, e) || covered(s, e) {
+            continue;
         }
+        let full = &parts[m.pattern().as_usize()].1;
+        let mut hit = EntityHit::alias_of(full, s, e);
+        hit.kind = EntityType::Org;
+        added.push(hit);
     }
     entities.extend(added);
     entities.sort_by_key(|e| (e.start, e.end));

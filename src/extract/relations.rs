@@ -53,11 +53,20 @@ pub(crate) fn subsidiaries_by_name(
     lexicon: &Lexicon,
 ) -> Vec<RelationHit> {
     let mut out = Vec::new();
+    // entities and sentences are both in text order: walk them together
+    let mut first = 0;
     for s in sentences {
-        let orgs: Vec<&EntityHit> = entities
+        while first < entities.len() && entities[first].start < s.start {
+            first += 1;
+        }
+        let orgs: Vec<&EntityHit> = entities[first..]
             .iter()
-            .filter(|e| e.kind == EntityType::Org && s.start <= e.start && e.end <= s.end)
+            .take_while(|e| e.start < s.end)
+            .filter(|e| e.kind == EntityType::Org && e.end <= s.end)
             .collect();
+        if orgs.len() < 2 {
+            continue;
+        }
         for parent in &orgs {
             let pname = &text[parent.start..parent.end];
             let (core, _) = group_core(pname);

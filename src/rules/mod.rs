@@ -597,7 +597,12 @@ fn emit(
             each: true,
         } => {
             let Some((a, b)) = at(*cap) else { return };
-            for e in prev_entities.iter().filter(|e| a <= e.start && e.end <= b) {
+            let from = prev_entities.partition_point(|e| e.start < a);
+            for e in prev_entities[from..]
+                .iter()
+                .take_while(|e| e.start < b)
+                .filter(|e| e.end <= b)
+            {
                 found.entities.push(EntityHit {
                     start: e.start,
                     end: e.end,
@@ -676,14 +681,22 @@ fn emit(
                 let Some((x, y)) = spans.get(c).copied().flatten() else {
                     return Vec::new();
                 };
+                // entities are in text order: only those near the capture are looked at
                 match Reference::of(&text[x..y]) {
-                    Some(r) => r.antecedents(x, prev_entities),
+                    Some(r) => {
+                        let before = prev_entities.partition_point(|e| e.start < x);
+                        r.antecedents(x, &prev_entities[..before])
+                    }
                     // a list (A、B和C): each name in it
-                    None => prev_entities
-                        .iter()
-                        .filter(|e| x <= e.start && e.end <= y && is_party(e))
-                        .cloned()
-                        .collect(),
+                    None => {
+                        let from = prev_entities.partition_point(|e| e.start < x);
+                        prev_entities[from..]
+                            .iter()
+                            .take_while(|e| e.start < y)
+                            .filter(|e| e.end <= y && is_party(e))
+                            .cloned()
+                            .collect()
+                    }
                 }
             };
             let (subjects, objects) = (party(*subject), party(*object));
@@ -959,8 +972,8 @@ impl Reference {
         match self {
             Reference::This => entities
                 .iter()
-                .filter(|e| e.end <= at && e.kind == EntityType::Org)
-                .max_by_key(|e| e.start)
+                .rev()
+                .find(|e| e.end <= at && e.kind == EntityType::Org)
                 .cloned()
                 .into_iter()
                 .collect(),
