@@ -361,17 +361,17 @@ impl Compiler {
                 if elems.is_empty() {
                     return Err(ctx.err("empty pattern"));
                 }
-                let overlapping = def.kind == RuleKind::Relation;
+                let shortest = def.kind == RuleKind::Relation;
                 let id = match self.pattern_keys.get(&key) {
                     Some(&id) => {
-                        self.patterns[id].overlapping |= overlapping;
+                        self.patterns[id].shortest |= shortest;
                         id
                     }
                     None => {
                         self.patterns.push(Pattern {
                             elems,
                             cap_names: names.clone(),
-                            overlapping,
+                            shortest,
                         });
                         self.pattern_keys.insert(key, self.patterns.len() - 1);
                         self.patterns.len() - 1

@@ -100,10 +100,10 @@ pub(crate) enum Elem {
 pub(crate) struct Pattern {
     pub(crate) elems: Vec<Elem>,
     pub(crate) cap_names: Vec<String>,
-    /// Look for a match at every start, not only after the previous match:
-    /// relation patterns with a `skip` would otherwise swallow the next pair
-    /// (抖音和饿了么合作，快手和美团合作).
-    pub(crate) overlapping: bool,
+    /// Prefer the shortest match at a start (relation patterns): with a
+    /// `skip`, the longest would reach the trigger of the next clause and
+    /// swallow its pair (抖音和饿了么合作，快手和美团合作).
+    pub(crate) shortest: bool,
 }
 
 /// Item ranges of the captures of one match.
@@ -127,8 +127,8 @@ enum Step<'p> {
 }
 
 impl Pattern {
-    /// All leftmost-longest matches, non-overlapping unless the pattern says
-    /// otherwise: (start item, end item, captures).
+    /// All non-overlapping leftmost matches, longest (or shortest, if the
+    /// pattern says so) at each start: (start item, end item, captures).
     pub(crate) fn find_all(&self, items: &[Item<'_>]) -> Vec<(usize, usize, Caps)> {
         let mut out = Vec::new();
         // a required first element is checked before any backtracking starts
@@ -149,11 +149,19 @@ impl Pattern {
             let mut budget = BUDGET;
             steps.clear();
             steps.push(Step::Elems(&self.elems));
-            run(&mut steps, items, at, &mut caps, &mut budget, &mut best);
+            run(
+                &mut steps,
+                items,
+                at,
+                &mut caps,
+                &mut budget,
+                &mut best,
+                self.shortest,
+            );
             match best {
                 Some((end, caps)) if end > at => {
                     out.push((at, end, caps));
-                    at = if self.overlapping { at + 1 } else { end };
+                    at = end;
                 }
                 _ => at += 1,
             }
@@ -169,13 +177,21 @@ fn run<'p>(
     caps: &mut Caps,
     budget: &mut u32,
     best: &mut Option<(usize, Caps)>,
+    shortest: bool,
 ) {
     if *budget == 0 {
         return;
     }
     *budget -= 1;
     let Some(step) = steps.pop() else {
-        if best.as_ref().is_none_or(|(e, _)| pos > *e) {
+        // longest: the first of the longest; shortest: the last of the
+        // shortest (repeats are tried fewest first, so lists come out whole)
+        let better = match best.as_ref() {
+            None => true,
+            Some((e, _)) if shortest => pos <= *e,
+            Some((e, _)) => pos > *e,
+        };
+        if better {
             *best = Some((pos, caps.clone()));
         }
         return;
@@ -184,7 +200,7 @@ fn run<'p>(
         Step::Close(cap, start) => {
             let old = caps[cap];
             caps[cap] = Some((start, pos));
-            run(steps, items, pos, caps, budget, best);
+            run(steps, items, pos, caps, budget, best, shortest);
             caps[cap] = old;
             steps.push(Step::Close(cap, start));
         }
@@ -195,7 +211,7 @@ fn run<'p>(
             last,
         } => {
             if min == 0 {
-                run(steps, items, pos, caps, budget, best);
+                run(steps, items, pos, caps, budget, best, shortest);
             }
             if max > 0 && last.is_none_or(|l| pos > l) {
                 for alt in alts {
@@ -206,7 +222,7 @@ fn run<'p>(
                         last: Some(pos),
                     });
                     steps.push(Step::Elems(alt));
-                    run(steps, items, pos, caps, budget, best);
+                    run(steps, items, pos, caps, budget, best, shortest);
                     steps.pop();
                     steps.pop();
                 }
@@ -220,7 +236,7 @@ fn run<'p>(
         }
         Step::Elems(elems) => {
             let Some((first, rest)) = elems.split_first() else {
-                run(steps, items, pos, caps, budget, best);
+                run(steps, items, pos, caps, budget, best, shortest);
                 steps.push(Step::Elems(elems));
                 return;
             };
@@ -242,13 +258,33 @@ fn run<'p>(
                         n += 1;
                     }
                     for k in (*min as usize..=n).rev() {
-                        with_cap(steps, items, pos, pos + k, *cap, caps, budget, best);
+                        with_cap(
+                            steps,
+                            items,
+                            pos,
+                            pos + k,
+                            *cap,
+                            caps,
+                            budget,
+                            best,
+                            shortest,
+                        );
                     }
                 }
                 Elem::Skip { max, cap } => {
                     let n = (*max as usize).min(items.len() - pos);
                     for k in 0..=n {
-                        with_cap(steps, items, pos, pos + k, *cap, caps, budget, best);
+                        with_cap(
+                            steps,
+                            items,
+                            pos,
+                            pos + k,
+                            *cap,
+                            caps,
+                            budget,
+                            best,
+                            shortest,
+                        );
                     }
                 }
                 Elem::Alt {
@@ -266,7 +302,7 @@ fn run<'p>(
                         max: *max,
                         last: None,
                     });
-                    run(steps, items, pos, caps, budget, best);
+                    run(steps, items, pos, caps, budget, best, shortest);
                     steps.pop();
                     if cap.is_some() {
                         steps.pop();
@@ -291,14 +327,15 @@ fn with_cap<'p>(
     caps: &mut Caps,
     budget: &mut u32,
     best: &mut Option<(usize, Caps)>,
+    shortest: bool,
 ) {
     match cap {
         Some(c) => {
             let old = caps[c];
             caps[c] = Some((from, to));
-            run(steps, items, to, caps, budget, best);
+            run(steps, items, to, caps, budget, best, shortest);
             caps[c] = old;
         }
-        None => run(steps, items, to, caps, budget, best),
+        None => run(steps, items, to, caps, budget, best, shortest),
     }
 }
