@@ -85,8 +85,8 @@ fn company_tail() -> &'static Regex {
     })
 }
 
-/// The distinctive part of a company's legal name: 昊超 for
-/// 杭州昊超电子商务有限公司. None when the name has no legal form or what is
+/// The distinctive part of a company's legal name: 云帆 for
+/// 宁波云帆电子商务有限公司. None when the name has no legal form or what is
 /// left is shorter than two chars.
 fn distinctive_part<'t>(name: &'t str, lexicon: &Lexicon) -> Option<&'t str> {
     let tail = company_tail().find(name)?;
@@ -176,8 +176,8 @@ mod tests {
     fn distinctive_part_leaves_out_place_industry_and_legal_form() {
         let lex = Lexicon::builtin();
         assert_eq!(
-            distinctive_part("杭州昊超电子商务有限公司", &lex),
-            Some("昊超")
+            distinctive_part("宁波云帆电子商务有限公司", &lex),
+            Some("云帆")
         );
         assert_eq!(
             distinctive_part("浙江杭州星澜新能源科技有限公司", &lex),

@@ -22,6 +22,13 @@ const LEGAL_FORMS: &[&str] = &[
     "集团",
 ];
 
+/// A government body names no company group (国务院, 发改委, 商务部).
+fn is_government(name: &str) -> bool {
+    ["委员会", "务院", "政府", "委", "部", "局", "厅", "署"]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
 fn is_group_name(name: &str) -> bool {
     group_core(name).1
 }
@@ -81,13 +88,13 @@ pub(crate) fn subsidiaries_by_name(
                 let Some(rest) = cname.strip_prefix(core) else {
                     continue;
                 };
-                if parent.canonical.ends_with("委员会") || pname == "国务院" {
+                if is_government(pname) || is_government(&parent.canonical) {
                     continue;
                 }
                 // what the child adds must be a qualifier of two chars or
                 // more besides a legal form (波音公司, 北汽股份, 加多宝集团 are
                 // the same company); not another group, not another name
-                // (淘宝天猫 is a pair)
+                // (two names run together are a pair, not a unit)
                 let qualifier = LEGAL_FORMS
                     .iter()
                     .find_map(|f| rest.strip_suffix(f))

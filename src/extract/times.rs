@@ -620,22 +620,7 @@ fn point(
     let mut time = Time::midnight();
     if let Some(f) = &spec.hour {
         let (h, _) = field(f, cap, reference.map(|r| r.hour() as i64))?;
-        let h = with_part_of_day(h, pod);
-        let m = match &spec.minute {
-            Some(f) => field(f, cap, None)?.0,
-            None => 0,
-        };
-        let s = match &spec.second {
-            Some(f) => field(f, cap, None)?.0,
-            None => 0,
-        };
-        time = Time::new(
-            i8::try_from(h).ok()?,
-            i8::try_from(m).ok()?,
-            i8::try_from(s).ok()?,
-            0,
-        )
-        .ok()?;
+        time = clock_time(with_part_of_day(h, pod), spec, cap)?;
         grain = clock_grain(spec);
     } else if let Some(p) = pod {
         time = Time::new(p.hours().0, 0, 0, 0).ok()?;
@@ -655,6 +640,21 @@ fn with_part_of_day(h: i64, pod: Option<PartOfDay>) -> i64 {
         Some(PartOfDay::Night) if h == 12 => 0,
         _ => h,
     }
+}
+
+/// Hour `h` with the spec's minute and second (0 when not given).
+fn clock_time(h: i64, spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> Option<Time> {
+    let read = |f: &Option<Field>| match f {
+        Some(f) => field(f, cap, None).map(|(n, _)| n),
+        None => Some(0),
+    };
+    Time::new(
+        i8::try_from(h).ok()?,
+        i8::try_from(read(&spec.minute)?).ok()?,
+        i8::try_from(read(&spec.second)?).ok()?,
+        0,
+    )
+    .ok()
 }
 
 /// The finest clock field a spec gives.
@@ -727,32 +727,17 @@ fn clock_by_bias(
         return None;
     }
     let (h, _) = field(f, cap, None)?;
-    let m = match &spec.minute {
-        Some(f) => field(f, cap, None)?.0,
-        None => 0,
-    };
-    let s = match &spec.second {
-        Some(f) => field(f, cap, None)?.0,
-        None => 0,
-    };
-    let hours: Vec<i64> = if (1..12).contains(&h) {
-        vec![h, h + 12]
+    let hours: &[i64] = if (1..12).contains(&h) {
+        &[h, h + 12]
     } else {
-        vec![h]
+        &[h]
     };
     let day = reference.date();
     let mut candidates = Vec::new();
     for off in -1..=1 {
         let d = day.checked_add(off.days()).ok()?;
-        for &hh in &hours {
-            let t = Time::new(
-                i8::try_from(hh).ok()?,
-                i8::try_from(m).ok()?,
-                i8::try_from(s).ok()?,
-                0,
-            )
-            .ok()?;
-            candidates.push(d.to_datetime(t));
+        for &hh in hours {
+            candidates.push(d.to_datetime(clock_time(hh, spec, cap)?));
         }
     }
     candidates.sort();

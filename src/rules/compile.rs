@@ -137,7 +137,7 @@ pub(crate) struct Inner {
     /// all of them was tried: with a hundred large time regexes its automaton
     /// outgrew the DFA cache and scanning fell back to the slow NFA, 10×
     /// slower than running each regex with its own literal prefilter.)
-    pub(crate) regex_sets: Vec<Vec<usize>>,
+    pub(crate) regex_order: Vec<Vec<usize>>,
     /// Per stage: rule ids by pattern id.
     pub(crate) stage_patterns: Vec<FxHashMap<usize, Vec<usize>>>,
     pub(crate) stage_regexes: Vec<FxHashMap<usize, Vec<usize>>>,
@@ -598,7 +598,7 @@ impl Compiler {
                 Finder::Regex(x) => stage_regexes[s].entry(x).or_default().push(i),
             }
         }
-        let regex_sets: Vec<Vec<usize>> = stage_regexes
+        let regex_order: Vec<Vec<usize>> = stage_regexes
             .iter()
             .map(|m| {
                 let mut ids: Vec<usize> = m.keys().copied().collect();
@@ -623,7 +623,7 @@ impl Compiler {
                 regexes: self.regexes,
                 stages,
                 anchor_ac,
-                regex_sets,
+                regex_order,
                 stage_patterns,
                 stage_regexes,
                 uses_lexicon: self.uses_lexicon,

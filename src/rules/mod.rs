@@ -343,7 +343,7 @@ impl RuleSet {
                 }
             }
             {
-                for &rid in &r.regex_sets[si] {
+                for &rid in &r.regex_order[si] {
                     let Some(rules) = r.stage_regexes[si].get(&rid) else {
                         continue;
                     };
@@ -899,15 +899,15 @@ const FUTURE_CUES: &[&str] = &[
 /// Whether a future cue stands shortly before byte `at`, in the same clause.
 fn future_cue_before(text: &str, at: usize) -> bool {
     let before = &text[..at];
-    let window: String = before
-        .chars()
+    // up to 12 chars back, not past the end of the previous clause
+    let start = before
+        .char_indices()
         .rev()
         .take(12)
-        .take_while(|c| !matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
-        .collect::<Vec<char>>()
-        .into_iter()
-        .rev()
-        .collect();
+        .take_while(|(_, c)| !matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let window = &before[start..];
     FUTURE_CUES.iter().any(|c| window.contains(c))
 }
 
@@ -966,9 +966,7 @@ impl Reference {
                 break;
             }
         }
-        // `entities` are in text order, so the reversed walk is nearest first;
-        // make sure of it whatever the order was
-        before.sort_by_key(|e| std::cmp::Reverse(e.start));
+        // `entities` are in text order, so the reversed walk is nearest first
         match self {
             Reference::This => entities
                 .iter()

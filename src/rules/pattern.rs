@@ -136,29 +136,27 @@ impl Pattern {
             Some(Elem::Item { conds, min, .. }) if *min > 0 => Some(conds),
             _ => None,
         };
-        let mut caps = vec![None; self.cap_names.len()];
-        let mut steps = Vec::with_capacity(8);
+        let mut search = Search {
+            items,
+            steps: Vec::with_capacity(8),
+            caps: vec![None; self.cap_names.len()],
+            budget: BUDGET,
+            best: None,
+            shortest: self.shortest,
+        };
         let mut at = 0;
         while at < items.len() {
             if first.is_some_and(|conds| !conds.iter().all(|c| c.holds(&items[at]))) {
                 at += 1;
                 continue;
             }
-            let mut best: Option<(usize, Caps)> = None;
-            caps.iter_mut().for_each(|c| *c = None);
-            let mut budget = BUDGET;
-            steps.clear();
-            steps.push(Step::Elems(&self.elems));
-            run(
-                &mut steps,
-                items,
-                at,
-                &mut caps,
-                &mut budget,
-                &mut best,
-                self.shortest,
-            );
-            match best {
+            search.best = None;
+            search.caps.iter_mut().for_each(|c| *c = None);
+            search.budget = BUDGET;
+            search.steps.clear();
+            search.steps.push(Step::Elems(&self.elems));
+            search.run(at);
+            match search.best.take() {
                 Some((end, caps)) if end > at => {
                     out.push((at, end, caps));
                     at = end;
@@ -170,172 +168,150 @@ impl Pattern {
     }
 }
 
-fn run<'p>(
-    steps: &mut Vec<Step<'p>>,
-    items: &[Item<'_>],
-    pos: usize,
-    caps: &mut Caps,
-    budget: &mut u32,
-    best: &mut Option<(usize, Caps)>,
+/// The state of one backtracking search from one start item.
+struct Search<'p, 'i, 't> {
+    items: &'i [Item<'t>],
+    /// What is left to match, innermost last.
+    steps: Vec<Step<'p>>,
+    caps: Caps,
+    /// Steps left before the search gives up (a pathological pattern).
+    budget: u32,
+    /// The match kept so far: end item and captures.
+    best: Option<(usize, Caps)>,
+    /// Keep the shortest match instead of the longest.
     shortest: bool,
-) {
-    if *budget == 0 {
-        return;
-    }
-    *budget -= 1;
-    let Some(step) = steps.pop() else {
-        // longest: the first of the longest; shortest: the last of the
-        // shortest (repeats are tried fewest first, so lists come out whole)
-        let better = match best.as_ref() {
-            None => true,
-            Some((e, _)) if shortest => pos <= *e,
-            Some((e, _)) => pos > *e,
+}
+
+impl<'p> Search<'p, '_, '_> {
+    fn run(&mut self, pos: usize) {
+        if self.budget == 0 {
+            return;
+        }
+        self.budget -= 1;
+        let Some(step) = self.steps.pop() else {
+            // longest: the first of the longest; shortest: the last of the
+            // shortest (repeats are tried fewest first, so lists come out whole)
+            let better = match self.best.as_ref() {
+                None => true,
+                Some((e, _)) if self.shortest => pos <= *e,
+                Some((e, _)) => pos > *e,
+            };
+            if better {
+                self.best = Some((pos, self.caps.clone()));
+            }
+            return;
         };
-        if better {
-            *best = Some((pos, caps.clone()));
-        }
-        return;
-    };
-    match step {
-        Step::Close(cap, start) => {
-            let old = caps[cap];
-            caps[cap] = Some((start, pos));
-            run(steps, items, pos, caps, budget, best, shortest);
-            caps[cap] = old;
-            steps.push(Step::Close(cap, start));
-        }
-        Step::Rep {
-            alts,
-            min,
-            max,
-            last,
-        } => {
-            if min == 0 {
-                run(steps, items, pos, caps, budget, best, shortest);
+        match step {
+            Step::Close(cap, start) => {
+                let old = self.caps[cap];
+                self.caps[cap] = Some((start, pos));
+                self.run(pos);
+                self.caps[cap] = old;
+                self.steps.push(Step::Close(cap, start));
             }
-            if max > 0 && last.is_none_or(|l| pos > l) {
-                for alt in alts {
-                    steps.push(Step::Rep {
-                        alts,
-                        min: min.saturating_sub(1),
-                        max: max - 1,
-                        last: Some(pos),
-                    });
-                    steps.push(Step::Elems(alt));
-                    run(steps, items, pos, caps, budget, best, shortest);
-                    steps.pop();
-                    steps.pop();
-                }
-            }
-            steps.push(Step::Rep {
+            Step::Rep {
                 alts,
                 min,
                 max,
                 last,
-            });
-        }
-        Step::Elems(elems) => {
-            let Some((first, rest)) = elems.split_first() else {
-                run(steps, items, pos, caps, budget, best, shortest);
-                steps.push(Step::Elems(elems));
-                return;
-            };
-            if !rest.is_empty() {
-                steps.push(Step::Elems(rest));
-            }
-            match first {
-                Elem::Item {
-                    conds,
-                    min,
-                    max,
-                    cap,
-                } => {
-                    let mut n = 0usize;
-                    while n < *max as usize
-                        && pos + n < items.len()
-                        && conds.iter().all(|c| c.holds(&items[pos + n]))
-                    {
-                        n += 1;
-                    }
-                    for k in (*min as usize..=n).rev() {
-                        with_cap(
-                            steps,
-                            items,
-                            pos,
-                            pos + k,
-                            *cap,
-                            caps,
-                            budget,
-                            best,
-                            shortest,
-                        );
+            } => {
+                if min == 0 {
+                    self.run(pos);
+                }
+                if max > 0 && last.is_none_or(|l| pos > l) {
+                    for alt in alts {
+                        self.steps.push(Step::Rep {
+                            alts,
+                            min: min.saturating_sub(1),
+                            max: max - 1,
+                            last: Some(pos),
+                        });
+                        self.steps.push(Step::Elems(alt));
+                        self.run(pos);
+                        self.steps.pop();
+                        self.steps.pop();
                     }
                 }
-                Elem::Skip { max, cap } => {
-                    let n = (*max as usize).min(items.len() - pos);
-                    for k in 0..=n {
-                        with_cap(
-                            steps,
-                            items,
-                            pos,
-                            pos + k,
-                            *cap,
-                            caps,
-                            budget,
-                            best,
-                            shortest,
-                        );
-                    }
-                }
-                Elem::Alt {
+                self.steps.push(Step::Rep {
                     alts,
                     min,
                     max,
-                    cap,
-                } => {
-                    if let Some(c) = cap {
-                        steps.push(Step::Close(*c, pos));
+                    last,
+                });
+            }
+            Step::Elems(elems) => {
+                let Some((first, rest)) = elems.split_first() else {
+                    self.run(pos);
+                    self.steps.push(Step::Elems(elems));
+                    return;
+                };
+                if !rest.is_empty() {
+                    self.steps.push(Step::Elems(rest));
+                }
+                match first {
+                    Elem::Item {
+                        conds,
+                        min,
+                        max,
+                        cap,
+                    } => {
+                        let mut n = 0usize;
+                        while n < *max as usize
+                            && pos + n < self.items.len()
+                            && conds.iter().all(|c| c.holds(&self.items[pos + n]))
+                        {
+                            n += 1;
+                        }
+                        for k in (*min as usize..=n).rev() {
+                            self.advance(pos, pos + k, *cap);
+                        }
                     }
-                    steps.push(Step::Rep {
+                    Elem::Skip { max, cap } => {
+                        let n = (*max as usize).min(self.items.len() - pos);
+                        for k in 0..=n {
+                            self.advance(pos, pos + k, *cap);
+                        }
+                    }
+                    Elem::Alt {
                         alts,
-                        min: *min,
-                        max: *max,
-                        last: None,
-                    });
-                    run(steps, items, pos, caps, budget, best, shortest);
-                    steps.pop();
-                    if cap.is_some() {
-                        steps.pop();
+                        min,
+                        max,
+                        cap,
+                    } => {
+                        if let Some(c) = cap {
+                            self.steps.push(Step::Close(*c, pos));
+                        }
+                        self.steps.push(Step::Rep {
+                            alts,
+                            min: *min,
+                            max: *max,
+                            last: None,
+                        });
+                        self.run(pos);
+                        self.steps.pop();
+                        if cap.is_some() {
+                            self.steps.pop();
+                        }
                     }
                 }
+                if !rest.is_empty() {
+                    self.steps.pop();
+                }
+                self.steps.push(Step::Elems(elems));
             }
-            if !rest.is_empty() {
-                steps.pop();
-            }
-            steps.push(Step::Elems(elems));
         }
     }
-}
 
-#[allow(clippy::too_many_arguments)]
-fn with_cap<'p>(
-    steps: &mut Vec<Step<'p>>,
-    items: &[Item<'_>],
-    from: usize,
-    to: usize,
-    cap: Option<usize>,
-    caps: &mut Caps,
-    budget: &mut u32,
-    best: &mut Option<(usize, Caps)>,
-    shortest: bool,
-) {
-    match cap {
-        Some(c) => {
-            let old = caps[c];
-            caps[c] = Some((from, to));
-            run(steps, items, to, caps, budget, best, shortest);
-            caps[c] = old;
+    /// Consume items `from..to` (captured as `cap`, if named) and go on.
+    fn advance(&mut self, from: usize, to: usize, cap: Option<usize>) {
+        match cap {
+            Some(c) => {
+                let old = self.caps[c];
+                self.caps[c] = Some((from, to));
+                self.run(to);
+                self.caps[c] = old;
+            }
+            None => self.run(to),
         }
-        None => run(steps, items, to, caps, budget, best, shortest),
     }
 }

@@ -143,15 +143,11 @@ impl Tokenizer {
                 }
             }
             // the longest name starting here
-            let ends: Vec<usize> = rest
-                .char_indices()
-                .skip(2)
-                .map(|(i, _)| i)
-                .chain(std::iter::once(rest.len()))
-                .collect();
-            let found = ends
-                .into_iter()
-                .rev()
+            // ends of two chars or more, longest first, without allocating
+            let shortest = rest.char_indices().nth(2).map_or(rest.len(), |(i, _)| i);
+            let found = std::iter::once(rest.len())
+                .chain(rest.char_indices().rev().map(|(i, _)| i))
+                .take_while(|&end| end >= shortest)
                 .find_map(|end| self.names.get(&rest[..end]).map(|tag| (end, *tag)));
             match found {
                 Some((len, tag)) => {
