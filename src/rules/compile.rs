@@ -23,8 +23,12 @@ use crate::extract::times::{Anaphora, Field, PartOfDay, PodSource, TimeSpec, Wor
 
 /// Size limit of one compiled regex from a rule file (bytes of automaton).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
-/// Longest pattern or regex source accepted.
+/// Longest regex source accepted (fragments expanded).
 const MAX_SOURCE: usize = 16 * 1024;
+/// Largest pattern accepted once its macros are expanded: word lists are
+/// matched through a hash set, so the bound only guards against macros that
+/// multiply (a macro used four times in a macro used four times ...).
+const MAX_PATTERN: usize = 1 << 20;
 /// Macro nesting depth.
 const MAX_MACRO_DEPTH: usize = 16;
 
@@ -346,7 +350,7 @@ impl Compiler {
                     .map(|e| expand(e, macros, 0, ctx))
                     .collect::<Result<Vec<_>>>()?;
                 let key = serde_json::to_string(&expanded).unwrap_or_default();
-                if key.len() > MAX_SOURCE * 4 {
+                if key.len() > MAX_PATTERN {
                     return Err(ctx.err("pattern is too large"));
                 }
                 let mut names = Vec::new();

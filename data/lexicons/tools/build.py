@@ -54,6 +54,16 @@ def common_word(w, jieba):
     return e is not None and e[1] not in NAME_TAGS
 
 
+def everyday_name(w, jieba):
+    """A short name that is mostly something else in running text: a frequent
+    dictionary word (熊猫, 石化) or a well-known place (天山, 华侨城)."""
+    e = jieba.get(w)
+    if e is None:
+        return False
+    freq, tag = e
+    return (freq >= 150 and tag != "nt") or (tag == "ns" and freq >= 50)
+
+
 def write(name, header, rows):
     seen, out = set(), []
     for r in rows:
@@ -128,7 +138,7 @@ def orgs_listed(ad, jieba):
         for _ in range(2):
             name = SHARE_MARKS.sub("", name)
         han = sum("\u4e00" <= c <= "\u9fff" for c in name)
-        if han < 2 or common_word(name, jieba) or "退" in name:
+        if han < 2 or common_word(name, jieba) or everyday_name(name, jieba) or "退" in name:
             continue
         rows.append((name, "ORG", name))
     write("orgs_listed.tsv", HEADER.format(src="adata 2.9.5 (PyPI), adata/stock/cache/code.csv (exchange short names of A-share companies)", lic="Apache-2.0"), rows)
@@ -136,6 +146,7 @@ def orgs_listed(ad, jieba):
 
 def not_person(jio, jieba_path):
     nr = set()
+    jieba_tags = jieba_words(jieba_path)
     for line in open(jieba_path, encoding="utf-8"):
         p = line.split()
         if len(p) >= 3 and p[2] in ("nr", "nrfg") and 2 <= len(p[0]) <= 3:
@@ -162,7 +173,12 @@ def not_person(jio, jieba_path):
             return not bio.search(defs[w])
         # a two-char dictionary word tagged nr is mostly an ordinary word
         # (祝贺, 高峰); unknown two-char names (陈雁) are not in the dictionary
-        return len(w) == 2
+        if len(w) == 2:
+            return True
+        # a three-char one is a word when its first two chars are an ordinary
+        # word (桑拿浴, 贡献率, 牧羊人) and not a surname + name (张国强)
+        head = jieba_tags.get(w[:2])
+        return head is not None and head[1] not in ("nr", "nrfg", "nrt") and head[0] >= 3
     words = sorted(w for w in nr if ordinary(w))
     out = OUT.parent.parent / "rules" / "not_person.toml"
     body = ",\n".join(f'  "{w}"' for w in words)
