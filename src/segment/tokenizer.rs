@@ -52,7 +52,8 @@ const NAME_FREQ: usize = 3000;
 /// nationality (德国人), doctrine (邓小平理论), address (江泽民同志).
 const COMPOUND_SUFFIXES: &[&str] = &[
     "人", "籍", "理论", "思想", "主义", "同志", "先生", "女士", "夫人", "回归", "市民", "居民",
-    "人民", "同胞", "地区", "方面", "当局", "境内", "境外", "各地", "人士",
+    "人民", "同胞", "地区", "方面", "当局", "境内", "境外", "各地", "人士", "各国", "经济", "国家",
+    "两国", "一带", "沿海", "之间",
 ];
 
 /// Tags of jieba words that may be compounds of names.
