@@ -322,4 +322,7 @@ pub(crate) struct ExpTriple {
     pub(crate) negated: Option<bool>,
     #[serde(default)]
     pub(crate) hedged: Option<bool>,
+    /// The share or amount the triple carries (`value`), if the test says.
+    #[serde(default)]
+    pub(crate) value: Option<String>,
 }

@@ -832,6 +832,7 @@ impl RuleTest {
                     && names(&x.object).contains(&t.object)
                     && t.negated.is_none_or(|n| n == x.negated)
                     && t.hedged.is_none_or(|h| h == x.hedged)
+                    && t.value.as_ref().is_none_or(|v| x.value.as_ref() == Some(v))
             });
             if !found {
                 let got: Vec<String> = doc
@@ -839,8 +840,13 @@ impl RuleTest {
                     .iter()
                     .map(|x| {
                         format!(
-                            "{} --{}--> {} (negated {}, hedged {})",
-                            x.subject.text, x.predicate, x.object.text, x.negated, x.hedged
+                            "{} --{}--> {} (negated {}, hedged {}, value {:?})",
+                            x.subject.text,
+                            x.predicate,
+                            x.object.text,
+                            x.negated,
+                            x.hedged,
+                            x.value
                         )
                     })
                     .collect();

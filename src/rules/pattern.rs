@@ -143,6 +143,7 @@ impl Pattern {
             budget: BUDGET,
             best: None,
             shortest: self.shortest,
+            fill: false,
         };
         let mut at = 0;
         while at < items.len() {
@@ -158,6 +159,11 @@ impl Pattern {
             search.run(at);
             match search.best.take() {
                 Some((end, caps)) if end > at => {
+                    let (end, caps) = if self.shortest {
+                        self.extend_tail(&mut search, end, caps)
+                    } else {
+                        (end, caps)
+                    };
                     out.push((at, end, caps));
                     at = end;
                 }
@@ -165,6 +171,40 @@ impl Pattern {
             }
         }
         out
+    }
+
+    /// The optional elements a pattern ends with (`{ entity = "PERCENT",
+    /// name = "pct", optional = true }`): a shortest match never takes them,
+    /// so after it they are matched greedily, and kept only if they capture
+    /// something (a stake's share after its company).
+    fn extend_tail<'p>(
+        &'p self,
+        search: &mut Search<'p, '_, '_>,
+        end: usize,
+        caps: Caps,
+    ) -> (usize, Caps) {
+        let optional = |e: &Elem| match e {
+            Elem::Item { min, .. } | Elem::Alt { min, .. } => *min == 0,
+            Elem::Skip { .. } => true,
+        };
+        let from = self.elems.len() - self.elems.iter().rev().take_while(|e| optional(e)).count();
+        let tail = &self.elems[from..];
+        if tail.is_empty() {
+            return (end, caps);
+        }
+        let captured = caps.iter().filter(|c| c.is_some()).count();
+        search.best = None;
+        search.caps.clone_from(&caps);
+        search.budget = BUDGET;
+        search.steps.clear();
+        search.steps.push(Step::Elems(tail));
+        search.fill = true;
+        search.run(end);
+        search.fill = false;
+        match search.best.take() {
+            Some((e, more)) if more.iter().filter(|c| c.is_some()).count() > captured => (e, more),
+            _ => (end, caps),
+        }
     }
 }
 
@@ -180,6 +220,8 @@ struct Search<'p, 'i, 't> {
     best: Option<(usize, Caps)>,
     /// Keep the shortest match instead of the longest.
     shortest: bool,
+    /// Keep the match with the most captures (see [`Pattern::extend_tail`]).
+    fill: bool,
 }
 
 impl<'p> Search<'p, '_, '_> {
@@ -191,9 +233,18 @@ impl<'p> Search<'p, '_, '_> {
         let Some(step) = self.steps.pop() else {
             // longest: the first of the longest; shortest: the last of the
             // shortest (repeats are tried fewest first, so lists come out whole)
+            let filled = |c: &Caps| c.iter().filter(|x| x.is_some()).count();
             let better = match self.best.as_ref() {
                 None => true,
-                Some((e, _)) if self.shortest => pos <= *e,
+                // filling a tail: the most captures, then the shortest
+                Some((e, caps)) if self.fill => {
+                    let (now, then) = (filled(&self.caps), filled(caps));
+                    now > then || (now == then && pos < *e)
+                }
+                // shortest: at the same end, the one that captured more
+                Some((e, caps)) if self.shortest => {
+                    pos < *e || (pos == *e && filled(&self.caps) >= filled(caps))
+                }
                 Some((e, _)) => pos > *e,
             };
             if better {
@@ -204,7 +255,9 @@ impl<'p> Search<'p, '_, '_> {
         match step {
             Step::Close(cap, start) => {
                 let old = self.caps[cap];
-                self.caps[cap] = Some((start, pos));
+                if pos > start {
+                    self.caps[cap] = Some((start, pos));
+                }
                 self.run(pos);
                 self.caps[cap] = old;
                 self.steps.push(Step::Close(cap, start));
@@ -305,13 +358,14 @@ impl<'p> Search<'p, '_, '_> {
     /// Consume items `from..to` (captured as `cap`, if named) and go on.
     fn advance(&mut self, from: usize, to: usize, cap: Option<usize>) {
         match cap {
-            Some(c) => {
+            // an optional element that took nothing captures nothing
+            Some(c) if to > from => {
                 let old = self.caps[c];
                 self.caps[c] = Some((from, to));
                 self.run(to);
                 self.caps[c] = old;
             }
-            None => self.run(to),
+            _ => self.run(to),
         }
     }
 }
