@@ -1018,12 +1018,26 @@ fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) ->
     }
 }
 
-/// The most selective required element of a pattern.
+/// The most selective required element of a pattern: literals one of which
+/// every match contains (looked up once per text with Aho-Corasick), or else
+/// the kind of item every match needs.
 fn anchor_of(
     elems: &[Elem],
     words: &mut Vec<String>,
     ids: &mut FxHashMap<String, usize>,
 ) -> Anchor {
+    if let Some(lits) = literals_of(elems) {
+        let v = lits
+            .into_iter()
+            .map(|l| {
+                *ids.entry(l.clone()).or_insert_with(|| {
+                    words.push(l);
+                    words.len() - 1
+                })
+            })
+            .collect();
+        return Anchor::Words(v);
+    }
     let mut fallback = Anchor::Always;
     for e in elems {
         let Elem::Item { conds, min, .. } = e else {
@@ -1033,43 +1047,67 @@ fn anchor_of(
             continue;
         }
         for c in conds {
-            let lits: Vec<&str> = match c {
-                Cond::Text(t) => vec![t.as_str()],
-                Cond::Words(w) => w.iter().map(String::as_str).collect(),
-                Cond::Entity(_) => {
-                    fallback = Anchor::Entity;
-                    continue;
+            match c {
+                Cond::Entity(_) => fallback = Anchor::Entity,
+                Cond::Time(_) if matches!(fallback, Anchor::Always) => fallback = Anchor::Time,
+                Cond::Lexicon(_) if matches!(fallback, Anchor::Always) => {
+                    fallback = Anchor::Lexicon
                 }
-                Cond::Time(_) => {
-                    if matches!(fallback, Anchor::Always) {
-                        fallback = Anchor::Time;
-                    }
-                    continue;
-                }
-                Cond::Lexicon(_) => {
-                    if matches!(fallback, Anchor::Always) {
-                        fallback = Anchor::Lexicon;
-                    }
-                    continue;
-                }
-                _ => continue,
-            };
-            if lits.iter().any(|l| l.is_empty()) {
-                continue;
+                _ => {}
             }
-            let v = lits
-                .into_iter()
-                .map(|l| {
-                    *ids.entry(l.to_string()).or_insert_with(|| {
-                        words.push(l.to_string());
-                        words.len() - 1
-                    })
-                })
-                .collect();
-            return Anchor::Words(v);
         }
     }
     fallback
+}
+
+/// Literals one of which every match of `elems` contains, if the pattern
+/// says so: the required element (an item, or alternatives that each have
+/// literals) whose literals are the rarest, judged by their shortest literal
+/// (longer words are rarer), then by fewer literals.
+fn literals_of(elems: &[Elem]) -> Option<Vec<String>> {
+    let mut best: Option<Vec<String>> = None;
+    let rank = |v: &Vec<String>| {
+        let shortest = v.iter().map(|l| l.chars().count()).min().unwrap_or(0);
+        (shortest, std::cmp::Reverse(v.len()))
+    };
+    for e in elems {
+        let found = match e {
+            Elem::Item { conds, min, .. } if *min > 0 => conds.iter().find_map(|c| match c {
+                Cond::Text(t) if !t.is_empty() => Some(vec![t.clone()]),
+                Cond::Words(w) if !w.is_empty() && w.iter().all(|l| !l.is_empty()) => {
+                    let mut v: Vec<String> = w.iter().cloned().collect();
+                    v.sort();
+                    Some(v)
+                }
+                _ => None,
+            }),
+            Elem::Alt { alts, min, .. } if *min > 0 => {
+                let mut all = Vec::new();
+                let mut every = true;
+                for alt in alts {
+                    match literals_of(alt) {
+                        Some(v) => all.extend(v),
+                        None => {
+                            every = false;
+                            break;
+                        }
+                    }
+                }
+                (every && !all.is_empty()).then(|| {
+                    all.sort();
+                    all.dedup();
+                    all
+                })
+            }
+            _ => None,
+        };
+        if let Some(v) = found {
+            if best.as_ref().is_none_or(|b| rank(&v) > rank(b)) {
+                best = Some(v);
+            }
+        }
+    }
+    best
 }
 
 /// One time field's source, compiled.

@@ -201,6 +201,43 @@ fn settle<T: Spanned>(accepted: &mut Vec<T>, mut cands: Vec<T>) {
     accepted.sort_by_key(|a| a.span());
 }
 
+/// A set of spans that answers "does one of them contain this span?" in
+/// logarithmic time (vetoes can be many on a long text).
+struct SpanCover {
+    /// Spans sorted by start, each with the furthest end up to it.
+    starts: Vec<usize>,
+    reach: Vec<usize>,
+}
+
+impl SpanCover {
+    fn new(spans: impl Iterator<Item = (usize, usize)>) -> Self {
+        let mut v: Vec<(usize, usize)> = spans.collect();
+        v.sort_unstable();
+        let mut far = 0;
+        let reach = v
+            .iter()
+            .map(|&(_, e)| {
+                far = far.max(e);
+                far
+            })
+            .collect();
+        SpanCover {
+            starts: v.iter().map(|&(s, _)| s).collect(),
+            reach,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Whether a span of the set starts at or before `s.0` and ends at or after `s.1`.
+    fn covers(&self, s: (usize, usize)) -> bool {
+        let n = self.starts.partition_point(|&x| x <= s.0);
+        n > 0 && self.reach[n - 1] >= s.1
+    }
+}
+
 impl RuleSet {
     /// Run every stage over `input`.
     pub(crate) fn run(&self, input: &Input<'_>) -> Hits {
@@ -375,9 +412,11 @@ impl RuleSet {
                         }
                         let entity_at = |c: usize| -> Option<EntityHit> {
                             let (x, y) = spans.get(c).copied().flatten()?;
-                            hits.entities
+                            let i = hits.entities.partition_point(|e| e.start < x);
+                            hits.entities[i..]
                                 .iter()
-                                .find(|e| e.start == x && e.end == y)
+                                .take_while(|e| e.start == x)
+                                .find(|e| e.end == y)
                                 .cloned()
                         };
                         for &rule in rules {
@@ -403,16 +442,15 @@ impl RuleSet {
                 relations: mut cand_r,
                 vetoes,
             } = found;
-            for (span, ents, times) in &vetoes {
-                let inside = |s: (usize, usize)| span.0 <= s.0 && s.1 <= span.1;
-                if *ents {
-                    cand_e.retain(|e: &EntityHit| !inside(e.span()));
-                    hits.entities.retain(|e| !inside(e.span()));
-                }
-                if *times {
-                    cand_t.retain(|t: &TimeHit| !inside(t.span()));
-                    hits.times.retain(|t| !inside(t.span()));
-                }
+            let veto_ents = SpanCover::new(vetoes.iter().filter(|v| v.1).map(|v| v.0));
+            let veto_times = SpanCover::new(vetoes.iter().filter(|v| v.2).map(|v| v.0));
+            if !veto_ents.is_empty() {
+                cand_e.retain(|e: &EntityHit| !veto_ents.covers(e.span()));
+                hits.entities.retain(|e| !veto_ents.covers(e.span()));
+            }
+            if !veto_times.is_empty() {
+                cand_t.retain(|t: &TimeHit| !veto_times.covers(t.span()));
+                hits.times.retain(|t| !veto_times.covers(t.span()));
             }
             settle(&mut hits.entities, cand_e);
             settle(&mut hits.times, cand_t);
