@@ -131,11 +131,8 @@ impl Pattern {
     /// pattern says so) at each start: (start item, end item, captures).
     pub(crate) fn find_all(&self, items: &[Item<'_>]) -> Vec<(usize, usize, Caps)> {
         let mut out = Vec::new();
-        // a required first element is checked before any backtracking starts
-        let first = match self.elems.first() {
-            Some(Elem::Item { conds, min, .. }) if *min > 0 => Some(conds),
-            _ => None,
-        };
+        // what the first item must be is checked before any backtracking starts
+        let first = first_conds(&self.elems);
         let mut search = Search {
             items,
             steps: Vec::with_capacity(8),
@@ -147,7 +144,9 @@ impl Pattern {
         };
         let mut at = 0;
         while at < items.len() {
-            if first.is_some_and(|conds| !conds.iter().all(|c| c.holds(&items[at]))) {
+            if first.as_ref().is_some_and(|any| {
+                !any.iter().any(|conds| conds.iter().all(|c| c.holds(&items[at])))
+            }) {
                 at += 1;
                 continue;
             }
@@ -205,6 +204,23 @@ impl Pattern {
             Some((e, more)) if more.iter().filter(|c| c.is_some()).count() > captured => (e, more),
             _ => (end, caps),
         }
+    }
+}
+
+/// What the first item of any match of `elems` must meet: one of several sets
+/// of conditions (the first element, or the first elements of alternatives),
+/// or `None` when that cannot be told (an optional first element, a skip).
+fn first_conds(elems: &[Elem]) -> Option<Vec<&[Cond]>> {
+    match elems.first()? {
+        Elem::Item { conds, min, .. } if *min > 0 => Some(vec![conds.as_slice()]),
+        Elem::Alt { alts, min, .. } if *min > 0 => {
+            let mut any = Vec::new();
+            for alt in alts {
+                any.extend(first_conds(alt)?);
+            }
+            Some(any)
+        }
+        _ => None,
     }
 }
 
