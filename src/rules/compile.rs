@@ -151,6 +151,10 @@ pub(crate) struct Inner {
     pub(crate) word_patterns: Vec<Vec<usize>>,
     /// Patterns anchored on something other than a word.
     pub(crate) other_patterns: Vec<usize>,
+    /// Regexes gated on each anchor word.
+    pub(crate) word_regexes: Vec<Vec<usize>>,
+    /// Whether a regex runs only where its gate words are (else over the text).
+    pub(crate) regex_gated: Vec<bool>,
 }
 
 /// Compiled extraction rules: built once, shared (`Arc`), immutable.
@@ -580,7 +584,26 @@ impl Compiler {
             .iter()
             .map(|p| anchor_of(&p.elems, &mut anchor_words, &mut word_ids))
             .collect();
+        // regexes are gated the same way: run only over the sentences that
+        // hold one of the literals every match contains
+        let regex_gates: Vec<Option<Vec<usize>>> = self
+            .regexes
+            .iter()
+            .map(|re| {
+                regex_literals(re.as_str()).map(|lits| {
+                    lits.into_iter()
+                        .map(|l| {
+                            *word_ids.entry(l.clone()).or_insert_with(|| {
+                                anchor_words.push(l);
+                                anchor_words.len() - 1
+                            })
+                        })
+                        .collect()
+                })
+            })
+            .collect();
         let mut word_patterns = vec![Vec::new(); anchor_words.len()];
+        let mut word_regexes = vec![Vec::new(); anchor_words.len()];
         let mut other_patterns = Vec::new();
         for (pid, a) in anchors.iter().enumerate() {
             match a {
@@ -588,6 +611,12 @@ impl Compiler {
                 _ => other_patterns.push(pid),
             }
         }
+        for (rid, g) in regex_gates.iter().enumerate() {
+            for &w in g.iter().flatten() {
+                word_regexes[w].push(rid);
+            }
+        }
+        let regex_gated = regex_gates.iter().map(Option::is_some).collect();
         let anchor_ac = if anchor_words.is_empty() {
             None
         } else {
@@ -634,6 +663,8 @@ impl Compiler {
                 tests: self.tests,
                 word_patterns,
                 other_patterns,
+                word_regexes,
+                regex_gated,
             }),
         })
     }
@@ -1058,6 +1089,56 @@ fn anchor_of(
         }
     }
     fallback
+}
+
+/// Literals one of which every match of the regex `src` contains (the most
+/// selective such set, as for patterns), if its syntax tells.
+pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn rank(v: &[String]) -> (usize, std::cmp::Reverse<usize>) {
+        let shortest = v.iter().map(|l| l.chars().count()).min().unwrap_or(0);
+        (shortest, std::cmp::Reverse(v.len()))
+    }
+    fn required(h: &Hir) -> Option<Vec<String>> {
+        match h.kind() {
+            HirKind::Literal(lit) => std::str::from_utf8(&lit.0)
+                .ok()
+                .filter(|s| !s.is_empty())
+                .map(|s| vec![s.to_string()]),
+            HirKind::Class(Class::Unicode(c)) => {
+                let n: u32 = c
+                    .ranges()
+                    .iter()
+                    .map(|r| u32::from(r.end()) - u32::from(r.start()) + 1)
+                    .sum();
+                (n <= 16).then(|| {
+                    c.ranges()
+                        .iter()
+                        .flat_map(|r| r.start()..=r.end())
+                        .map(String::from)
+                        .collect()
+                })
+            }
+            HirKind::Capture(c) => required(&c.sub),
+            HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+            HirKind::Concat(subs) => subs
+                .iter()
+                .filter_map(required)
+                .max_by(|a, b| rank(a).cmp(&rank(b))),
+            HirKind::Alternation(subs) => {
+                let mut all = Vec::new();
+                for sub in subs {
+                    all.extend(required(sub)?);
+                }
+                all.sort();
+                all.dedup();
+                Some(all)
+            }
+            _ => None,
+        }
+    }
+    let hir = regex_syntax::Parser::new().parse(src).ok()?;
+    required(&hir).filter(|v| !v.is_empty())
 }
 
 /// Literals one of which every match of `elems` contains, if the pattern

@@ -201,6 +201,75 @@ fn settle<T: Spanned>(accepted: &mut Vec<T>, mut cands: Vec<T>) {
     accepted.sort_by_key(|a| a.span());
 }
 
+/// The matches of `re` in `text` that lie in the given sentences (ascending
+/// indices), the same as those of a search over the whole text: each run of
+/// consecutive sentences is searched with a few chars of context on either
+/// side (boundary classes like `(?:^|[。！？])` look at them).
+fn gated_captures<'h>(
+    re: &regex::Regex,
+    text: &'h str,
+    sentences: &[Range<usize>],
+    which: &[usize],
+) -> Vec<regex::Captures<'h>> {
+    const CONTEXT: usize = 4;
+    let back = |at: usize| {
+        text[..at]
+            .char_indices()
+            .rev()
+            .nth(CONTEXT - 1)
+            .map_or(0, |(i, _)| i)
+    };
+    let ahead = |at: usize| {
+        text[at..]
+            .char_indices()
+            .nth(CONTEXT)
+            .map_or(text.len(), |(i, _)| at + i)
+    };
+    let mut out = Vec::new();
+    let mut done = 0;
+    let mut i = 0;
+    while i < which.len() {
+        let mut j = i;
+        while j + 1 < which.len() && which[j + 1] == which[j] + 1 {
+            j += 1;
+        }
+        let (from, to) = (sentences[which[i]].start, sentences[which[j]].end);
+        i = j + 1;
+        let hay = &text[..ahead(to)];
+        let mut at = back(from).max(done);
+        while at <= hay.len() {
+            let Some(caps) = re.captures_at(hay, at) else {
+                break;
+            };
+            let Some(m) = caps.get(0) else { break };
+            if m.start() >= to {
+                break;
+            }
+            // the cut end of the haystack is no end of the text (`$`)
+            let caps = if m.end() == hay.len() && hay.len() < text.len() {
+                match re.captures_at(text, m.start()) {
+                    Some(c) if c.get(0).is_some_and(|f| f.start() == m.start()) => c,
+                    _ => {
+                        at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+                        continue;
+                    }
+                }
+            } else {
+                caps
+            };
+            let end = caps.get(0).map_or(at, |f| f.end());
+            at = if end > m.start() {
+                end
+            } else {
+                end + text[end..].chars().next().map_or(1, char::len_utf8)
+            };
+            done = done.max(end);
+            out.push(caps);
+        }
+    }
+    out
+}
+
 /// A set of spans that answers "does one of them contain this span?" in
 /// logarithmic time (vetoes can be many on a long text).
 struct SpanCover {
@@ -267,6 +336,17 @@ impl RuleSet {
                     && m.end() <= input.sentences[k].end
                 {
                     present[k].push(m.pattern().as_usize());
+                }
+            }
+        }
+        // the sentences each gated regex may match in
+        let mut regex_sentences: Vec<Vec<usize>> = vec![Vec::new(); r.regexes.len()];
+        for (k, words) in present.iter().enumerate() {
+            for &w in words {
+                for &rid in &r.word_regexes[w] {
+                    if regex_sentences[rid].last() != Some(&k) {
+                        regex_sentences[rid].push(k);
+                    }
                 }
             }
         }
@@ -384,7 +464,17 @@ impl RuleSet {
                     let Some(rules) = r.stage_regexes[si].get(&rid) else {
                         continue;
                     };
-                    for caps in r.regexes[rid].captures_iter(text) {
+                    let matches = if r.regex_gated[rid] {
+                        gated_captures(
+                            &r.regexes[rid],
+                            text,
+                            input.sentences,
+                            &regex_sentences[rid],
+                        )
+                    } else {
+                        r.regexes[rid].captures_iter(text).collect()
+                    };
+                    for caps in matches {
                         let Some(m) = caps.get(0) else { continue };
                         if m.is_empty() {
                             continue;
@@ -1025,5 +1115,74 @@ impl Reference {
             Reference::Both if before.len() == 2 => vec![before[1].clone(), before[0].clone()],
             Reference::Both => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sentences of `text` split after 。 (what the segmenter does, simplified).
+    fn sentences(text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if c == '。' {
+                out.push(start..i + c.len_utf8());
+                start = i + c.len_utf8();
+            }
+        }
+        if start < text.len() {
+            out.push(start..text.len());
+        }
+        out
+    }
+
+    #[test]
+    fn gated_search_finds_what_a_whole_text_search_finds() {
+        let text = "张三：今天开会。李四说，明天再谈。会议于3日举行。王五：好。结尾是张三";
+        let sents = sentences(text);
+        for src in [
+            r"(?:^|[\n。！？])(?P<p>[张李王]\p{Han}{1,2})：",
+            r"(?P<d>\d+)日",
+            r"张三$",
+            r"(?:明天|今天)",
+        ] {
+            let re = regex::Regex::new(src).unwrap();
+            let lits = compile::regex_literals(src).unwrap();
+            let which: Vec<usize> = (0..sents.len())
+                .filter(|&k| {
+                    lits.iter()
+                        .any(|l| text[sents[k].clone()].contains(l.as_str()))
+                })
+                .collect();
+            let spans = |v: Vec<regex::Captures<'_>>| -> Vec<(usize, usize)> {
+                v.iter()
+                    .filter_map(|c| c.get(0))
+                    .map(|m| (m.start(), m.end()))
+                    .collect()
+            };
+            assert_eq!(
+                spans(gated_captures(&re, text, &sents, &which)),
+                spans(re.captures_iter(text).collect()),
+                "{src}"
+            );
+        }
+    }
+
+    #[test]
+    fn regex_literals_are_what_every_match_needs() {
+        let lits = |s: &str| compile::regex_literals(s);
+        assert_eq!(
+            lits(r"(?P<n>\d+)个?月(?:之?前|以前)"),
+            Some(vec!["月".to_string()])
+        );
+        assert_eq!(
+            lits(r"(?:今年|去年)(?P<m>\d+)月"),
+            Some(vec!["今年".to_string(), "去年".to_string()])
+        );
+        // nothing every match must hold
+        assert_eq!(lits(r"\p{Han}+"), None);
+        assert_eq!(lits(r"(?:年)?\d+"), None);
     }
 }

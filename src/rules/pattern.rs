@@ -145,7 +145,8 @@ impl Pattern {
         let mut at = 0;
         while at < items.len() {
             if first.as_ref().is_some_and(|any| {
-                !any.iter().any(|conds| conds.iter().all(|c| c.holds(&items[at])))
+                !any.iter()
+                    .any(|conds| conds.iter().all(|c| c.holds(&items[at])))
             }) {
                 at += 1;
                 continue;
