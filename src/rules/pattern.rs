@@ -15,6 +15,8 @@ pub(crate) struct Item<'t> {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) pos: &'t str,
+    /// `pos` as a bit of [`TAGS`] (0 for a tag outside it).
+    pub(crate) tag: u64,
     /// Index into the stage's entity list, and its type.
     pub(crate) entity: Option<(usize, EntityType)>,
     /// Index into the stage's time list, and its kind.
@@ -30,10 +32,130 @@ impl<'t> Item<'t> {
             start: t.start,
             end: t.end,
             pos: t.pos,
+            tag: tag_bit(t.pos),
             entity: None,
             time: None,
             lex,
         }
+    }
+}
+
+/// The POS tags jieba gives (and the ones entities stand in with), so a tag
+/// condition is one bit test instead of string comparisons.
+const TAGS: [&str; 59] = [
+    "a", "ad", "ag", "an", "b", "bg", "c", "d", "df", "dg", "e", "eng", "f", "g", "h", "i", "j",
+    "k", "l", "m", "mg", "mq", "n", "ng", "nr", "nrfg", "nrt", "ns", "nt", "nz", "o", "p", "q",
+    "r", "rg", "rr", "rz", "s", "t", "tg", "u", "ud", "ug", "uj", "ul", "uv", "uz", "v", "vd",
+    "vg", "vi", "vn", "vq", "x", "y", "z", "zg", "w", "nrp",
+];
+
+/// The bit of a tag in [`TAGS`], 0 if it is not there.
+pub(crate) fn tag_bit(pos: &str) -> u64 {
+    // a match compiles to a jump on the length and a few compares; the
+    // order is that of TAGS (checked by a test)
+    let i = match pos {
+        "a" => 0,
+        "ad" => 1,
+        "ag" => 2,
+        "an" => 3,
+        "b" => 4,
+        "bg" => 5,
+        "c" => 6,
+        "d" => 7,
+        "df" => 8,
+        "dg" => 9,
+        "e" => 10,
+        "eng" => 11,
+        "f" => 12,
+        "g" => 13,
+        "h" => 14,
+        "i" => 15,
+        "j" => 16,
+        "k" => 17,
+        "l" => 18,
+        "m" => 19,
+        "mg" => 20,
+        "mq" => 21,
+        "n" => 22,
+        "ng" => 23,
+        "nr" => 24,
+        "nrfg" => 25,
+        "nrt" => 26,
+        "ns" => 27,
+        "nt" => 28,
+        "nz" => 29,
+        "o" => 30,
+        "p" => 31,
+        "q" => 32,
+        "r" => 33,
+        "rg" => 34,
+        "rr" => 35,
+        "rz" => 36,
+        "s" => 37,
+        "t" => 38,
+        "tg" => 39,
+        "u" => 40,
+        "ud" => 41,
+        "ug" => 42,
+        "uj" => 43,
+        "ul" => 44,
+        "uv" => 45,
+        "uz" => 46,
+        "v" => 47,
+        "vd" => 48,
+        "vg" => 49,
+        "vi" => 50,
+        "vn" => 51,
+        "vq" => 52,
+        "x" => 53,
+        "y" => 54,
+        "z" => 55,
+        "zg" => 56,
+        "w" => 57,
+        "nrp" => 58,
+        _ => return 0,
+    };
+    1u64 << i
+}
+
+/// A tag condition: the listed tags (`n*`: every tag starting with n) as a bit
+/// mask over [`TAGS`], and the tags outside it, compared as text.
+#[derive(Debug)]
+pub(crate) struct TagSet {
+    mask: u64,
+    others: Vec<String>,
+}
+
+impl TagSet {
+    pub(crate) fn new(tags: &[String]) -> Self {
+        let mut mask = 0;
+        let mut others = Vec::new();
+        for t in tags {
+            match t.strip_suffix('*') {
+                Some(prefix) => {
+                    for (i, k) in TAGS.iter().enumerate() {
+                        if k.starts_with(prefix) {
+                            mask |= 1u64 << i;
+                        }
+                    }
+                    others.push(t.clone());
+                }
+                None => match TAGS.iter().position(|k| k == t) {
+                    Some(i) => mask |= 1u64 << i,
+                    None => others.push(t.clone()),
+                },
+            }
+        }
+        TagSet { mask, others }
+    }
+
+    fn holds(&self, it: &Item<'_>) -> bool {
+        it.tag & self.mask != 0
+            || (it.tag == 0
+                && self.others.iter().any(|t| match t.strip_suffix('*') {
+                    Some(prefix) => it.pos.starts_with(prefix),
+                    None => it.pos == t,
+                }))
     }
 }
 
@@ -44,7 +166,7 @@ pub(crate) enum Cond {
     Words(FxHashSet<String>),
     Regex(Regex),
     /// Exact tags, or prefixes written `n*`.
-    Pos(Vec<String>),
+    Pos(TagSet),
     Lexicon(Option<EntityType>),
     Entity(Option<EntityType>),
     Time(Option<TimeKind>),
@@ -57,10 +179,7 @@ impl Cond {
             Cond::Text(t) => it.text == t,
             Cond::Words(w) => w.contains(it.text),
             Cond::Regex(r) => r.is_match(it.text),
-            Cond::Pos(tags) => tags.iter().any(|t| match t.strip_suffix('*') {
-                Some(prefix) => it.pos.starts_with(prefix),
-                None => it.pos == t,
-            }),
+            Cond::Pos(tags) => tags.holds(it),
             Cond::Lexicon(ty) => it
                 .lex
                 .is_some_and(|e| ty.as_ref().is_none_or(|t| &e.kind == t)),
@@ -384,5 +503,18 @@ impl<'p> Search<'p, '_, '_> {
             }
             _ => self.run(to),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_bits_follow_the_tag_table() {
+        for (i, t) in TAGS.iter().enumerate() {
+            assert_eq!(tag_bit(t), 1u64 << i, "{t}");
+        }
+        assert_eq!(tag_bit("nonsense"), 0);
     }
 }
