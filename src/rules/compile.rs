@@ -376,11 +376,8 @@ impl Compiler {
                         id
                     }
                     None => {
-                        self.patterns.push(Pattern {
-                            elems,
-                            cap_names: names.clone(),
-                            shortest,
-                        });
+                        self.patterns
+                            .push(Pattern::new(elems, names.clone(), shortest));
                         self.pattern_keys.insert(key, self.patterns.len() - 1);
                         self.patterns.len() - 1
                     }

@@ -120,7 +120,7 @@ pub(crate) fn tag_bit(pos: &str) -> u64 {
 
 /// A tag condition: the listed tags (`n*`: every tag starting with n) as a bit
 /// mask over [`TAGS`], and the tags outside it, compared as text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct TagSet {
     mask: u64,
     others: Vec<String>,
@@ -160,7 +160,7 @@ impl TagSet {
 }
 
 /// A condition on one item.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Cond {
     Text(String),
     Words(FxHashSet<String>),
@@ -223,6 +223,8 @@ pub(crate) struct Pattern {
     /// `skip`, the longest would reach the trigger of the next clause and
     /// swallow its pair (抖音和饿了么合作，快手和美团合作).
     pub(crate) shortest: bool,
+    /// What the first item of a match must meet (see [`first_conds`]).
+    first: Option<Vec<Vec<Cond>>>,
 }
 
 /// Item ranges of the captures of one match.
@@ -246,12 +248,22 @@ enum Step<'p> {
 }
 
 impl Pattern {
+    pub(crate) fn new(elems: Vec<Elem>, cap_names: Vec<String>, shortest: bool) -> Self {
+        let first = first_conds(&elems).map(|any| any.into_iter().map(<[Cond]>::to_vec).collect());
+        Pattern {
+            elems,
+            cap_names,
+            shortest,
+            first,
+        }
+    }
+
     /// All non-overlapping leftmost matches, longest (or shortest, if the
     /// pattern says so) at each start: (start item, end item, captures).
     pub(crate) fn find_all(&self, items: &[Item<'_>]) -> Vec<(usize, usize, Caps)> {
         let mut out = Vec::new();
         // what the first item must be is checked before any backtracking starts
-        let first = first_conds(&self.elems);
+        let first = self.first.as_ref();
         let mut search = Search {
             items,
             steps: Vec::with_capacity(8),
@@ -263,7 +275,7 @@ impl Pattern {
         };
         let mut at = 0;
         while at < items.len() {
-            if first.as_ref().is_some_and(|any| {
+            if first.is_some_and(|any| {
                 !any.iter()
                     .any(|conds| conds.iter().all(|c| c.holds(&items[at])))
             }) {
