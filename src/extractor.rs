@@ -302,7 +302,7 @@ impl ExtractorBuilder {
     }
 
     /// Build the extractor: loads dictionaries and compiles tables, once.
-    pub fn build(mut self) -> Result<Extractor> {
+    pub fn build(self) -> Result<Extractor> {
         let mut sources = if self.default_rules {
             RuleSet::builtin_sources()
         } else {
@@ -316,7 +316,16 @@ impl ExtractorBuilder {
             sources.push((path.display().to_string(), text));
         }
         sources.extend(self.rule_sources.iter().cloned());
-        let rules = RuleSet::compile(&sources)?;
+        // the rules need nothing of the rest: compile them on a second thread
+        // while jieba's dictionary loads (the two are most of the time)
+        std::thread::scope(|scope| self.build_rest(scope.spawn(|| RuleSet::compile(&sources))))
+    }
+
+    /// Everything but the rules, which `rules` is compiling meanwhile.
+    fn build_rest(
+        mut self,
+        rules: std::thread::ScopedJoinHandle<'_, Result<RuleSet>>,
+    ) -> Result<Extractor> {
         let normalizer = Normalizer::new();
         let probe = OpenccConverter::builtin(Variant::T2s)?;
         let mut lexicon = self.lexicon.take().unwrap_or_else(Lexicon::builtin);
@@ -361,6 +370,9 @@ impl ExtractorBuilder {
                 Box::new(crate::text::LibOpenccConverter::new(self.variant)?)
             }
         };
+        let rules = rules
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         Ok(Extractor {
             inner: Arc::new(Inner {
                 normalizer,
