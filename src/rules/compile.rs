@@ -1088,14 +1088,17 @@ fn anchor_of(
     fallback
 }
 
+/// How selective a set of literals is as a gate: longer words are rarer (the
+/// shortest one counts), then fewer words.
+fn literal_rank(v: &[String]) -> (usize, std::cmp::Reverse<usize>) {
+    let shortest = v.iter().map(|l| l.chars().count()).min().unwrap_or(0);
+    (shortest, std::cmp::Reverse(v.len()))
+}
+
 /// Literals one of which every match of the regex `src` contains (the most
 /// selective such set, as for patterns), if its syntax tells.
 pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
     use regex_syntax::hir::{Class, Hir, HirKind};
-    fn rank(v: &[String]) -> (usize, std::cmp::Reverse<usize>) {
-        let shortest = v.iter().map(|l| l.chars().count()).min().unwrap_or(0);
-        (shortest, std::cmp::Reverse(v.len()))
-    }
     fn required(h: &Hir) -> Option<Vec<String>> {
         match h.kind() {
             HirKind::Literal(lit) => std::str::from_utf8(&lit.0)
@@ -1121,7 +1124,7 @@ pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
             HirKind::Concat(subs) => subs
                 .iter()
                 .filter_map(required)
-                .max_by(|a, b| rank(a).cmp(&rank(b))),
+                .max_by(|a, b| literal_rank(a).cmp(&literal_rank(b))),
             HirKind::Alternation(subs) => {
                 let mut all = Vec::new();
                 for sub in subs {
@@ -1144,10 +1147,6 @@ pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
 /// (longer words are rarer), then by fewer literals.
 fn literals_of(elems: &[Elem]) -> Option<Vec<String>> {
     let mut best: Option<Vec<String>> = None;
-    let rank = |v: &Vec<String>| {
-        let shortest = v.iter().map(|l| l.chars().count()).min().unwrap_or(0);
-        (shortest, std::cmp::Reverse(v.len()))
-    };
     for e in elems {
         let found = match e {
             Elem::Item { conds, min, .. } if *min > 0 => conds.iter().find_map(|c| match c {
@@ -1180,7 +1179,10 @@ fn literals_of(elems: &[Elem]) -> Option<Vec<String>> {
             _ => None,
         };
         if let Some(v) = found {
-            if best.as_ref().is_none_or(|b| rank(&v) > rank(b)) {
+            if best
+                .as_ref()
+                .is_none_or(|b| literal_rank(&v) > literal_rank(b))
+            {
                 best = Some(v);
             }
         }
