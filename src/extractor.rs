@@ -308,6 +308,7 @@ impl ExtractorBuilder {
         } else {
             Vec::new()
         };
+        let builtin = sources.len();
         for path in &self.rule_files {
             let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
                 path: path.clone(),
@@ -316,6 +317,10 @@ impl ExtractorBuilder {
             sources.push((path.display().to_string(), text));
         }
         sources.extend(self.rule_sources.iter().cloned());
+        // a user's file with a syntax error fails here, before the slow part
+        for (name, text) in &sources[builtin..] {
+            RuleSet::check_syntax(name, text)?;
+        }
         // the rules need nothing of the rest: compile them on a second thread
         // while jieba's dictionary loads (the two are most of the time)
         std::thread::scope(|scope| self.build_rest(scope.spawn(|| RuleSet::compile(&sources))))

@@ -218,6 +218,12 @@ impl RuleSet {
         c.finish()
     }
 
+    /// Parse a rule file without compiling it: TOML syntax and the fields of
+    /// the format, the cheap half of the checks [`RuleSet::compile`] makes.
+    pub(crate) fn check_syntax(name: &str, text: &str) -> Result<()> {
+        parse_file(name, text).map(|_| ())
+    }
+
     /// Number of rules.
     pub fn len(&self) -> usize {
         self.inner.rules.len()
@@ -292,16 +298,7 @@ impl Ctx<'_> {
 
 impl Compiler {
     fn add_file(&mut self, name: &str, text: &str) -> Result<()> {
-        let parsed: RuleFile = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-            Error::Rules {
-                file: name.to_string(),
-                line,
-                column,
-                rule: String::new(),
-                message: e.message().trim().to_string(),
-            }
-        })?;
+        let parsed = parse_file(name, text)?;
         let file_idx = self.files.len();
         self.files.push(name.to_string());
         let macros = &parsed.macros;
@@ -1086,6 +1083,20 @@ fn anchor_of(
         }
     }
     fallback
+}
+
+/// A rule file's TOML, read into the format's types.
+fn parse_file(name: &str, text: &str) -> Result<RuleFile> {
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+        Error::Rules {
+            file: name.to_string(),
+            line,
+            column,
+            rule: String::new(),
+            message: e.message().trim().to_string(),
+        }
+    })
 }
 
 /// How selective a set of literals is as a gate: longer words are rarer (the
