@@ -101,7 +101,8 @@ impl Tokenizer {
 
     /// Tokens of `text`, whitespace left out.
     pub fn tokenize<'a>(&'a self, text: &'a str) -> Vec<Token<'a>> {
-        let mut out = Vec::with_capacity(text.len() / 4 + 1);
+        // about one token per five bytes of Chinese text
+        let mut out = Vec::with_capacity(text.len() / 5 + 1);
         self.tokenize_into(text, 0, &mut out);
         out
     }
@@ -109,6 +110,26 @@ impl Tokenizer {
     /// Append the tokens of `text` to `out`, offsets shifted by `base` (the
     /// position of `text` in a larger text).
     pub fn tokenize_into<'a>(&'a self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
+        // jieba returns all the words of its input at once: a long text goes
+        // in pieces that end at a line break (where jieba would cut a block
+        // anyway), so its word list stays small
+        const PIECE: usize = 64 * 1024;
+        let mut from = 0;
+        while from < text.len() {
+            let mut to = text.len();
+            if to - from > PIECE {
+                let mut cut = from + PIECE;
+                while !text.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                to = text[cut..].find('\n').map_or(text.len(), |i| cut + i + 1);
+            }
+            self.tag_piece(&text[from..to], base + from, out);
+            from = to;
+        }
+    }
+
+    fn tag_piece<'a>(&'a self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
         for t in self.jieba.tag(text, self.hmm) {
             if t.word.trim().is_empty() {
                 continue;
