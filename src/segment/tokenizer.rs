@@ -111,8 +111,8 @@ impl Tokenizer {
     /// position of `text` in a larger text).
     pub fn tokenize_into<'a>(&'a self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
         // jieba returns all the words of its input at once: a long text goes
-        // in pieces that end at a line break (where jieba would cut a block
-        // anyway), so its word list stays small
+        // in pieces that end at a line break or a full stop (chars jieba cuts
+        // its blocks at anyway), so its word list stays small
         const PIECE: usize = 64 * 1024;
         let mut from = 0;
         while from < text.len() {
@@ -122,7 +122,12 @@ impl Tokenizer {
                 while !text.is_char_boundary(cut) {
                     cut += 1;
                 }
-                to = text[cut..].find('\n').map_or(text.len(), |i| cut + i + 1);
+                to = text[cut..]
+                    .find(['\n', '。', '！', '？'])
+                    .map_or(text.len(), |i| {
+                        let stop = cut + i;
+                        stop + text[stop..].chars().next().map_or(1, char::len_utf8)
+                    });
             }
             self.tag_piece(&text[from..to], base + from, out);
             from = to;
