@@ -203,3 +203,20 @@ impl Tokenizer {
         self.hmm
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_text_in_pieces_gives_the_tokens_of_a_whole_one() {
+        let tok = Tokenizer::new(&Lexicon::builtin(), true);
+        let text = "星海集团与蓝鲸科技在上海签署合作协议，双方将共同开发新产品。\n".repeat(2500)
+            + &"腾讯和阿里巴巴宣布合作！".repeat(3000);
+        assert!(text.len() > 200 * 1024);
+        let pieces = tok.tokenize(&text);
+        let mut whole = Vec::new();
+        tok.tag_piece(&text, 0, &mut whole);
+        assert_eq!(pieces, whole);
+    }
+}
