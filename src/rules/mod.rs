@@ -1184,6 +1184,8 @@ mod tests {
             lits(r"(?:今年|去年)(?P<m>\d+)月"),
             Some(vec!["今年".to_string(), "去年".to_string()])
         );
+        assert_eq!(lits(r"(?P<n>\d+)个月前"), Some(vec!["个月前".to_string()]));
+        assert_eq!(lits(r"\p{Han}+公司"), Some(vec!["公司".to_string()]));
         // nothing every match must hold
         assert_eq!(lits(r"\p{Han}+"), None);
         assert_eq!(lits(r"(?:年)?\d+"), None);
