@@ -1149,7 +1149,8 @@ pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
         }
     }
     let hir = regex_syntax::Parser::new().parse(src).ok()?;
-    required(&hir).filter(|v| !v.is_empty())
+    // whitespace can lie between sentences, where a gate word is not looked for
+    required(&hir).filter(|v| !v.is_empty() && v.iter().all(|l| !l.trim().is_empty()))
 }
 
 /// Literals one of which every match of `elems` contains, if the pattern
