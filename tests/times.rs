@@ -73,27 +73,17 @@ fn bare_dates_follow_the_bias() {
         .build()
         .unwrap();
     let r = "2022-10-21";
-    assert_eq!(
-        value_of(past, "9月，抖音举办大会。", r).as_deref(),
-        Some("2022-09")
-    );
-    assert_eq!(
-        value_of(&future, "9月，抖音举办大会。", r).as_deref(),
-        Some("2023-09")
-    );
-    assert_eq!(
-        value_of(past, "周三，公司发布公告。", r).as_deref(),
-        Some("2022-10-19")
-    );
-    assert_eq!(
-        value_of(&future, "周三，公司发布公告。", r).as_deref(),
-        Some("2022-10-26")
-    );
-    // a future cue turns a bare date forward even under the past bias
-    assert_eq!(
-        value_of(past, "预计在双11前上线。", r).as_deref(),
-        Some("2022-11-11")
-    );
+    let cases = [
+        (past, "9月，抖音举办大会。", "2022-09"),
+        (&future, "9月，抖音举办大会。", "2023-09"),
+        (past, "周三，公司发布公告。", "2022-10-19"),
+        (&future, "周三，公司发布公告。", "2022-10-26"),
+        // a future cue turns a bare date forward even under the past bias
+        (past, "预计在双11前上线。", "2022-11-11"),
+    ];
+    for (ex, text, want) in cases {
+        assert_eq!(value_of(ex, text, r).as_deref(), Some(want), "{text}");
+    }
 }
 
 #[test]
@@ -125,22 +115,28 @@ fn intervals_durations_sets_and_fuzzy() {
 #[test]
 fn document_date_is_detected_from_a_dateline_or_an_agency_code() {
     let ex = extractor();
-    let doc = ex
-        .extract("2月26日，新京报记者获悉，该公司2018年营收增长，昨天发布公告。")
-        .unwrap();
-    assert_eq!(
-        doc.doc_date.map(|d| d.to_string()).as_deref(),
-        Some("2018-02-26")
-    );
-    let yesterday = doc.times.iter().find(|t| t.text == "昨天").unwrap();
-    assert_eq!(yesterday.value.as_deref(), Some("2018-02-25"));
-    let doc = ex
-        .extract("（中央社記者台北7日電）台積電今天公布營收。\n1150207")
-        .unwrap();
-    assert_eq!(
-        doc.doc_date.map(|d| d.to_string()).as_deref(),
-        Some("2026-02-07")
-    );
-    let today = doc.times.iter().find(|t| t.text == "今天").unwrap();
-    assert_eq!(today.value.as_deref(), Some("2026-02-07"));
+    // text, the detected document date, a relative word and its value
+    for (text, date, word, value) in [
+        (
+            "2月26日，新京报记者获悉，该公司2018年营收增长，昨天发布公告。",
+            "2018-02-26",
+            "昨天",
+            "2018-02-25",
+        ),
+        (
+            "（中央社記者台北7日電）台積電今天公布營收。\n1150207",
+            "2026-02-07",
+            "今天",
+            "2026-02-07",
+        ),
+    ] {
+        let doc = ex.extract(text).unwrap();
+        assert_eq!(
+            doc.doc_date.map(|d| d.to_string()).as_deref(),
+            Some(date),
+            "{text}"
+        );
+        let t = doc.times.iter().find(|t| t.text == word).unwrap();
+        assert_eq!(t.value.as_deref(), Some(value), "{text}");
+    }
 }

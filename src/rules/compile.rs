@@ -584,16 +584,8 @@ impl Compiler {
             .regexes
             .iter()
             .map(|re| {
-                regex_literals(re.as_str()).map(|lits| {
-                    lits.into_iter()
-                        .map(|l| {
-                            *word_ids.entry(l.clone()).or_insert_with(|| {
-                                anchor_words.push(l);
-                                anchor_words.len() - 1
-                            })
-                        })
-                        .collect()
-                })
+                regex_literals(re.as_str())
+                    .map(|lits| intern(lits, &mut anchor_words, &mut word_ids))
             })
             .collect();
         let mut word_patterns = vec![Vec::new(); anchor_words.len()];
@@ -1052,16 +1044,7 @@ fn anchor_of(
     ids: &mut FxHashMap<String, usize>,
 ) -> Anchor {
     if let Some(lits) = literals_of(elems) {
-        let v = lits
-            .into_iter()
-            .map(|l| {
-                *ids.entry(l.clone()).or_insert_with(|| {
-                    words.push(l);
-                    words.len() - 1
-                })
-            })
-            .collect();
-        return Anchor::Words(v);
+        return Anchor::Words(intern(lits, words, ids));
     }
     let mut fallback = Anchor::Always;
     for e in elems {
@@ -1083,6 +1066,22 @@ fn anchor_of(
         }
     }
     fallback
+}
+
+/// The ids of `lits` in the shared list of gate words, added where new.
+fn intern(
+    lits: Vec<String>,
+    words: &mut Vec<String>,
+    ids: &mut FxHashMap<String, usize>,
+) -> Vec<usize> {
+    lits.into_iter()
+        .map(|l| {
+            *ids.entry(l.clone()).or_insert_with(|| {
+                words.push(l);
+                words.len() - 1
+            })
+        })
+        .collect()
 }
 
 /// A rule file's TOML, read into the format's types.

@@ -250,7 +250,7 @@ fn gated_captures<'h>(
                 match re.captures_at(text, m.start()) {
                     Some(c) if c.get(0).is_some_and(|f| f.start() == m.start()) => c,
                     _ => {
-                        at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+                        at = next_char(text, m.start());
                         continue;
                     }
                 }
@@ -261,13 +261,18 @@ fn gated_captures<'h>(
             at = if end > m.start() {
                 end
             } else {
-                end + text[end..].chars().next().map_or(1, char::len_utf8)
+                next_char(text, end)
             };
             done = done.max(end);
             out.push(caps);
         }
     }
     out
+}
+
+/// The byte after the char at `at` (or one past the end).
+fn next_char(text: &str, at: usize) -> usize {
+    at + text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
 /// A set of spans that answers "does one of them contain this span?" in
@@ -459,70 +464,68 @@ impl RuleSet {
                     }
                 }
             }
-            {
-                for &rid in &r.regex_order[si] {
-                    let Some(rules) = r.stage_regexes[si].get(&rid) else {
+            for &rid in &r.regex_order[si] {
+                let Some(rules) = r.stage_regexes[si].get(&rid) else {
+                    continue;
+                };
+                let matches = if r.regex_gated[rid] {
+                    gated_captures(
+                        &r.regexes[rid],
+                        text,
+                        input.sentences,
+                        &regex_sentences[rid],
+                    )
+                } else {
+                    r.regexes[rid].captures_iter(text).collect()
+                };
+                for caps in matches {
+                    let Some(m) = caps.get(0) else { continue };
+                    if m.is_empty() {
+                        continue;
+                    }
+                    let spans: Vec<Option<(usize, usize)>> = caps
+                        .iter()
+                        .map(|g| g.filter(|g| !g.is_empty()).map(|g| (g.start(), g.end())))
+                        .collect();
+                    // what the captures cover must lie in one sentence; context
+                    // matched around them (a boundary char) may reach outside
+                    let core = spans
+                        .iter()
+                        .skip(1)
+                        .flatten()
+                        .fold(None, |acc: Option<(usize, usize)>, &(a, b)| {
+                            Some(acc.map_or((a, b), |(x, y)| (x.min(a), y.max(b))))
+                        })
+                        .unwrap_or((m.start(), m.end()));
+                    let k = input.sentences.partition_point(|s| s.end <= core.0);
+                    let Some(s) = input.sentences.get(k) else {
                         continue;
                     };
-                    let matches = if r.regex_gated[rid] {
-                        gated_captures(
-                            &r.regexes[rid],
-                            text,
-                            input.sentences,
-                            &regex_sentences[rid],
-                        )
-                    } else {
-                        r.regexes[rid].captures_iter(text).collect()
+                    if core.0 < s.start || core.1 > s.end {
+                        continue;
+                    }
+                    let entity_at = |c: usize| -> Option<EntityHit> {
+                        let (x, y) = spans.get(c).copied().flatten()?;
+                        let i = hits.entities.partition_point(|e| e.start < x);
+                        hits.entities[i..]
+                            .iter()
+                            .take_while(|e| e.start == x)
+                            .find(|e| e.end == y)
+                            .cloned()
                     };
-                    for caps in matches {
-                        let Some(m) = caps.get(0) else { continue };
-                        if m.is_empty() {
-                            continue;
-                        }
-                        let spans: Vec<Option<(usize, usize)>> = caps
-                            .iter()
-                            .map(|g| g.filter(|g| !g.is_empty()).map(|g| (g.start(), g.end())))
-                            .collect();
-                        // what the captures cover must lie in one sentence; context
-                        // matched around them (a boundary char) may reach outside
-                        let core = spans
-                            .iter()
-                            .skip(1)
-                            .flatten()
-                            .fold(None, |acc: Option<(usize, usize)>, &(a, b)| {
-                                Some(acc.map_or((a, b), |(x, y)| (x.min(a), y.max(b))))
-                            })
-                            .unwrap_or((m.start(), m.end()));
-                        let k = input.sentences.partition_point(|s| s.end <= core.0);
-                        let Some(s) = input.sentences.get(k) else {
-                            continue;
-                        };
-                        if core.0 < s.start || core.1 > s.end {
-                            continue;
-                        }
-                        let entity_at = |c: usize| -> Option<EntityHit> {
-                            let (x, y) = spans.get(c).copied().flatten()?;
-                            let i = hits.entities.partition_point(|e| e.start < x);
-                            hits.entities[i..]
-                                .iter()
-                                .take_while(|e| e.start == x)
-                                .find(|e| e.end == y)
-                                .cloned()
-                        };
-                        for &rule in rules {
-                            emit(
-                                self,
-                                input,
-                                rule,
-                                (m.start(), m.end()),
-                                &spans,
-                                &entity_at,
-                                &hits.entities,
-                                s,
-                                &input.tokens[sent_tokens[k].clone()],
-                                &mut found,
-                            );
-                        }
+                    for &rule in rules {
+                        emit(
+                            self,
+                            input,
+                            rule,
+                            (m.start(), m.end()),
+                            &spans,
+                            &entity_at,
+                            &hits.entities,
+                            s,
+                            &input.tokens[sent_tokens[k].clone()],
+                            &mut found,
+                        );
                     }
                 }
             }

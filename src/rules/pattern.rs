@@ -225,6 +225,9 @@ pub(crate) struct Pattern {
     pub(crate) shortest: bool,
     /// What the first item of a match must meet (see [`first_conds`]).
     first: Option<Vec<Vec<Cond>>>,
+    /// Where the optional elements the pattern ends with begin (see
+    /// [`Pattern::extend_tail`]).
+    tail_from: usize,
 }
 
 /// Item ranges of the captures of one match.
@@ -250,11 +253,17 @@ enum Step<'p> {
 impl Pattern {
     pub(crate) fn new(elems: Vec<Elem>, cap_names: Vec<String>, shortest: bool) -> Self {
         let first = first_conds(&elems).map(|any| any.into_iter().map(<[Cond]>::to_vec).collect());
+        let optional = |e: &Elem| match e {
+            Elem::Item { min, .. } | Elem::Alt { min, .. } => *min == 0,
+            Elem::Skip { .. } => true,
+        };
+        let tail_from = elems.len() - elems.iter().rev().take_while(|e| optional(e)).count();
         Pattern {
             elems,
             cap_names,
             shortest,
             first,
+            tail_from,
         }
     }
 
@@ -314,16 +323,11 @@ impl Pattern {
         end: usize,
         caps: Caps,
     ) -> (usize, Caps) {
-        let optional = |e: &Elem| match e {
-            Elem::Item { min, .. } | Elem::Alt { min, .. } => *min == 0,
-            Elem::Skip { .. } => true,
-        };
-        let from = self.elems.len() - self.elems.iter().rev().take_while(|e| optional(e)).count();
-        let tail = &self.elems[from..];
+        let tail = &self.elems[self.tail_from..];
         if tail.is_empty() {
             return (end, caps);
         }
-        let captured = caps.iter().filter(|c| c.is_some()).count();
+        let captured = filled(&caps);
         search.best = None;
         search.caps.clone_from(&caps);
         search.budget = BUDGET;
@@ -333,10 +337,15 @@ impl Pattern {
         search.run(end);
         search.fill = false;
         match search.best.take() {
-            Some((e, more)) if more.iter().filter(|c| c.is_some()).count() > captured => (e, more),
+            Some((e, more)) if filled(&more) > captured => (e, more),
             _ => (end, caps),
         }
     }
+}
+
+/// How many captures a match has taken.
+fn filled(caps: &Caps) -> usize {
+    caps.iter().filter(|c| c.is_some()).count()
 }
 
 /// What the first item of any match of `elems` must meet: one of several sets
@@ -381,7 +390,6 @@ impl<'p> Search<'p, '_, '_> {
         let Some(step) = self.steps.pop() else {
             // longest: the first of the longest; shortest: the last of the
             // shortest (repeats are tried fewest first, so lists come out whole)
-            let filled = |c: &Caps| c.iter().filter(|x| x.is_some()).count();
             let better = match self.best.as_ref() {
                 None => true,
                 // filling a tail: the most captures, then the shortest
