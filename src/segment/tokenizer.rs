@@ -37,6 +37,8 @@ pub struct Tokenizer {
     hmm: bool,
     /// Lexicon names of two or more chars, with the tag their pieces get.
     names: FxHashMap<Box<str>, &'static str>,
+    /// Lexicon titles, for the body + title words jieba knows (协会会长).
+    titles: rustc_hash::FxHashSet<Box<str>>,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -54,6 +56,24 @@ const COMPOUND_SUFFIXES: &[&str] = &[
     "人", "籍", "理论", "思想", "主义", "同志", "先生", "女士", "夫人", "回归", "市民", "居民",
     "人民", "同胞", "地区", "方面", "当局", "境内", "境外", "各地", "人士", "各国", "国家", "两国",
     "一带", "沿海", "之间",
+];
+
+/// Words for a body that jieba joins with the title held in it (协会会长).
+const BODY_WORDS: &[&str] = &[
+    "协会",
+    "学会",
+    "商会",
+    "研究会",
+    "联合会",
+    "促进会",
+    "基金会",
+    "委员会",
+    "理事会",
+    "董事会",
+    "监事会",
+    "公司",
+    "集团",
+    "银行",
 ];
 
 /// Tags of jieba words that may be compounds of names.
@@ -77,7 +97,11 @@ impl Tokenizer {
     pub fn new(lexicon: &Lexicon, hmm: bool) -> Self {
         let mut jieba = Jieba::new();
         let mut names = FxHashMap::default();
+        let mut titles = rustc_hash::FxHashSet::default();
         for e in lexicon.iter() {
+            if e.kind == EntityType::Title {
+                titles.insert(e.surface.as_str().into());
+            }
             if matches!(
                 e.kind,
                 EntityType::Location | EntityType::Org | EntityType::Person
@@ -96,7 +120,12 @@ impl Tokenizer {
             };
             jieba.add_word(&e.surface, freq, Some(tag_of(&e.kind)));
         }
-        Self { jieba, hmm, names }
+        Self {
+            jieba,
+            hmm,
+            names,
+            titles,
+        }
     }
 
     /// Tokens of `text`, whitespace left out.
@@ -145,7 +174,10 @@ impl Tokenizer {
                 start: base + t.byte_start,
                 end: base + t.byte_end,
             };
-            if !self.split_compound(token, out) {
+            if !self.split_compound(token, out)
+                && !split_particle(token, out)
+                && !self.split_body_title(token, out)
+            {
                 out.push(token);
             }
         }
@@ -198,15 +230,156 @@ impl Tokenizer {
         true
     }
 
+    /// Push a jieba word that is a body and a title (协会会长, 委员会主任)
+    /// as the two; false if it is not one. The title then stands next to
+    /// the person's name, and the body next to its own name.
+    fn split_body_title<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
+        let Some(body) = BODY_WORDS.iter().find(|b| token.text.starts_with(**b)) else {
+            return false;
+        };
+        let title = &token.text[body.len()..];
+        if !self.titles.contains(title) {
+            return false;
+        }
+        let cut = token.start + body.len();
+        out.push(Token {
+            text: body,
+            pos: "n",
+            start: token.start,
+            end: cut,
+        });
+        out.push(Token {
+            text: title,
+            pos: "n",
+            start: cut,
+            end: token.end,
+        });
+        true
+    }
+
     /// Whether jieba's HMM is on.
     pub fn hmm(&self) -> bool {
         self.hmm
     }
 }
 
+/// Particles and prepositions that are no surname but that jieba's HMM glues
+/// to the unknown name after them (收购了泽东/nr 公司), with the tag the char
+/// gets once split off. 由 is left alone: it is a surname too (由喜贵).
+const GLUED_PARTICLES: &[(char, &str)] = &[
+    ('了', "ul"),
+    ('在', "p"),
+    ('是', "v"),
+    ('被', "p"),
+    ('把', "p"),
+    ('从', "p"),
+    ('给', "p"),
+    ('的', "uj"),
+    ('与', "p"),
+    ('及', "c"),
+    ('将', "d"),
+    ('到', "v"),
+    ('为', "p"),
+    ('对', "p"),
+];
+
+/// Push a three-char name tag that starts with a particle as the particle
+/// and a two-char name; false if the token is no such word.
+fn split_particle<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
+    if !matches!(token.pos, "nr" | "nrfg" | "nrt") {
+        return false;
+    }
+    let mut chars = token.text.char_indices();
+    let (Some((_, first)), Some((cut, _)), Some(_), None) =
+        (chars.next(), chars.next(), chars.next(), chars.next())
+    else {
+        return false;
+    };
+    let Some((_, tag)) = GLUED_PARTICLES.iter().find(|(c, _)| *c == first) else {
+        return false;
+    };
+    out.push(Token {
+        text: &token.text[..cut],
+        pos: tag,
+        start: token.start,
+        end: token.start + cut,
+    });
+    out.push(Token {
+        text: &token.text[cut..],
+        pos: token.pos,
+        start: token.start + cut,
+        end: token.end,
+    });
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_particle_glued_to_a_name_is_split_off() {
+        let tok = Tokenizer::new(&Lexicon::builtin(), true);
+        let mut out = Vec::new();
+        let glued = Token {
+            text: "了泽东",
+            pos: "nr",
+            start: 6,
+            end: 15,
+        };
+        assert!(split_particle(glued, &mut out));
+        assert_eq!(
+            out.iter()
+                .map(|t| (t.text, t.pos, t.start, t.end))
+                .collect::<Vec<_>>(),
+            [("了", "ul", 6, 9), ("泽东", "nr", 9, 15)]
+        );
+        // a surname (和, 于, 由) stays: it may be the name's own first char
+        assert!(!split_particle(
+            Token {
+                text: "于有斌",
+                pos: "nr",
+                start: 0,
+                end: 9
+            },
+            &mut out
+        ));
+        assert!(!split_particle(
+            Token {
+                text: "由喜贵",
+                pos: "nr",
+                start: 0,
+                end: 9
+            },
+            &mut out
+        ));
+        assert!(!split_particle(
+            Token {
+                text: "由于",
+                pos: "c",
+                start: 0,
+                end: 6
+            },
+            &mut out
+        ));
+        let words: Vec<&str> = tok
+            .tokenize("他们收购了泽东公司")
+            .iter()
+            .map(|t| t.text)
+            .collect();
+        assert!(words.contains(&"泽东"), "{words:?}");
+    }
+
+    #[test]
+    fn a_body_and_its_title_are_two_tokens() {
+        let tok = Tokenizer::new(&Lexicon::builtin(), true);
+        let words: Vec<&str> = tok
+            .tokenize("家具协会会长表示")
+            .iter()
+            .map(|t| t.text)
+            .collect();
+        assert!(words.windows(2).any(|w| w == ["协会", "会长"]), "{words:?}");
+    }
 
     #[test]
     fn a_long_text_in_pieces_gives_the_tokens_of_a_whole_one() {
