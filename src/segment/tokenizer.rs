@@ -76,6 +76,9 @@ const BODY_WORDS: &[&str] = &[
     "银行",
 ];
 
+/// One-char words for a department, that jieba joins with a title (详规处处长).
+const BODY_CHARS: &[&str] = &["处", "司", "局", "科", "部", "厅", "署", "所", "院", "室"];
+
 /// Tags of jieba words that may be compounds of names.
 const COMPOUND_TAGS: &[&str] = &["ns", "nt", "nr", "nz", "n", "nrt", "nrfg", "j", "l"];
 
@@ -234,11 +237,17 @@ impl Tokenizer {
     /// as the two; false if it is not one. The title then stands next to
     /// the person's name, and the body next to its own name.
     fn split_body_title<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
-        let Some(body) = BODY_WORDS.iter().find(|b| token.text.starts_with(**b)) else {
+        let Some(body) = BODY_WORDS
+            .iter()
+            .chain(BODY_CHARS)
+            .find(|b| token.text.starts_with(**b))
+        else {
             return false;
         };
         let title = &token.text[body.len()..];
-        if !self.titles.contains(title) {
+        // a one-char body only before a title of two chars or more: 处处长
+        // is 处 + 处长, but 部长 is no 部 + 长
+        if !self.titles.contains(title) || title.chars().nth(1).is_none() {
             return false;
         }
         let cut = token.start + body.len();
@@ -379,6 +388,14 @@ mod tests {
             .map(|t| t.text)
             .collect();
         assert!(words.windows(2).any(|w| w == ["协会", "会长"]), "{words:?}");
+        let words: Vec<&str> = tok
+            .tokenize("详规处处长张玉表示")
+            .iter()
+            .map(|t| t.text)
+            .collect();
+        assert!(words.windows(2).any(|w| w == ["处", "处长"]), "{words:?}");
+        let words: Vec<&str> = tok.tokenize("部长表示").iter().map(|t| t.text).collect();
+        assert_eq!(words[0], "部长");
     }
 
     #[test]
