@@ -179,6 +179,7 @@ impl Tokenizer {
             };
             if !self.split_compound(token, out)
                 && !split_particle(token, out)
+                && !split_trailing_word(token, out)
                 && !self.split_body_title(token, out)
             {
                 out.push(token);
@@ -322,6 +323,55 @@ fn split_particle<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
     true
 }
 
+/// Adverbs and speech verbs that jieba's HMM glues to the end of a name
+/// (朱琦已/nr 预备, 孙健红称/nr), with their tags.
+const GLUED_AFTER_NAME: &[(char, &str)] = &[
+    ('已', "d"),
+    ('称', "v"),
+    ('说', "v"),
+    ('曾', "d"),
+    ('将', "d"),
+    ('也', "d"),
+    ('则', "d"),
+    ('又', "d"),
+    ('就', "d"),
+    ('均', "d"),
+    ('还', "d"),
+    ('等', "u"),
+];
+
+/// Push a three- or four-char name tag that ends with such a word as the
+/// name and the word; false if the token is no such word.
+fn split_trailing_word<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
+    let chars = token.text.chars().count();
+    if !matches!(token.pos, "nr" | "nrfg") || !(3..=4).contains(&chars) {
+        return false;
+    }
+    let Some((cut, last)) = token.text.char_indices().last() else {
+        return false;
+    };
+    let Some((_, tag)) = GLUED_AFTER_NAME.iter().find(|(c, _)| *c == last) else {
+        return false;
+    };
+    // after a two-char name only what no given name ends with
+    if chars == 3 && !matches!(last, '已' | '称' | '说') {
+        return false;
+    }
+    out.push(Token {
+        text: &token.text[..cut],
+        pos: token.pos,
+        start: token.start,
+        end: token.start + cut,
+    });
+    out.push(Token {
+        text: &token.text[cut..],
+        pos: tag,
+        start: token.start + cut,
+        end: token.end,
+    });
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,6 +427,42 @@ mod tests {
             .map(|t| t.text)
             .collect();
         assert!(words.contains(&"泽东"), "{words:?}");
+    }
+
+    #[test]
+    fn a_word_glued_after_a_name_is_split_off() {
+        let mut out = Vec::new();
+        let glued = Token {
+            text: "孙健红称",
+            pos: "nr",
+            start: 3,
+            end: 15,
+        };
+        assert!(split_trailing_word(glued, &mut out));
+        assert_eq!(
+            out.iter()
+                .map(|t| (t.text, t.pos, t.start, t.end))
+                .collect::<Vec<_>>(),
+            [("孙健红", "nr", 3, 12), ("称", "v", 12, 15)]
+        );
+        assert!(!split_trailing_word(
+            Token {
+                text: "欧阳中石",
+                pos: "nr",
+                start: 0,
+                end: 12
+            },
+            &mut out
+        ));
+        assert!(!split_trailing_word(
+            Token {
+                text: "王已",
+                pos: "nr",
+                start: 0,
+                end: 6
+            },
+            &mut out
+        ));
     }
 
     #[test]
