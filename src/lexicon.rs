@@ -74,6 +74,16 @@ pub struct LexEntry {
 pub struct Lexicon {
     entries: Vec<LexEntry>,
     by_surface: FxHashMap<String, usize>,
+    /// Latin-script names of four chars or more by their lower-case form:
+    /// Chinese text writes them in any case (visa, Yahoo, EBAY).
+    by_folded: FxHashMap<String, usize>,
+}
+
+/// The lower-case key of a Latin-script name looked up in any case; `None`
+/// for other names and short ones (ea is no EA).
+fn folded_key(surface: &str) -> Option<String> {
+    (surface.len() >= 4 && surface.is_ascii() && surface.bytes().any(|b| b.is_ascii_alphabetic()))
+        .then(|| surface.to_ascii_lowercase())
 }
 
 impl Lexicon {
@@ -168,16 +178,25 @@ impl Lexicon {
         match self.by_surface.get(&entry.surface) {
             Some(&i) => self.entries[i] = entry,
             None => {
-                self.by_surface
-                    .insert(entry.surface.clone(), self.entries.len());
+                let i = self.entries.len();
+                if let Some(key) = folded_key(&entry.surface) {
+                    // the first spelling added answers for the others
+                    self.by_folded.entry(key).or_insert(i);
+                }
+                self.by_surface.insert(entry.surface.clone(), i);
                 self.entries.push(entry);
             }
         }
     }
 
-    /// The entry for a surface.
+    /// The entry for a surface; a Latin-script name of four chars or more
+    /// is also found in another case (`visa` finds `Visa`).
     pub fn get(&self, surface: &str) -> Option<&LexEntry> {
-        self.by_surface.get(surface).map(|&i| &self.entries[i])
+        let i = match self.by_surface.get(surface) {
+            Some(&i) => i,
+            None => *self.by_folded.get(&folded_key(surface)?)?,
+        };
+        Some(&self.entries[i])
     }
 
     /// All entries, in the order first added.
@@ -198,6 +217,14 @@ impl Lexicon {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn latin_names_are_found_in_any_case() {
+        let lex = super::Lexicon::builtin();
+        assert_eq!(lex.get("visa").map(|e| e.canonical.as_str()), Some("Visa"));
+        assert!(lex.get("ea").is_none());
+        assert!(lex.get("EA").is_some());
+    }
+
     use super::*;
 
     #[test]
