@@ -89,6 +89,36 @@ fn rule_file_errors_name_file_line_column_and_rule() {
     );
     let (_, _, _, msg) = err("[[rule]]\nid = \"g\"\nkind = \"entity\"\npattern = [{ regex = '{{d' }]\nentity = { type = \"ORG\" }\n");
     assert!(msg.contains("without a closing"), "{msg}");
+    // `not` alternatives are one item each
+    let (_, _, _, msg) = err("[[rule]]\nid = \"n\"\nkind = \"entity\"\npattern = [{ not = { any = [[{ text = \"a\" }, { text = \"b\" }]] } }]\nentity = { type = \"ORG\" }\n");
+    assert!(msg.contains("one item each"), "{msg}");
+}
+
+#[test]
+fn not_with_alternatives_excludes_each_of_them() {
+    let toml = r#"
+[[rule]]
+id = "org.before_group"
+kind = "entity"
+pattern = [{ not = { any = [[{ words = ["该", "这"] }], [{ pos = "m" }]] }, name = "o" }, { text = "集团" }]
+entity = { type = "ORG", capture = "o" }
+"#;
+    let ex = Extractor::builder()
+        .default_rules(false)
+        .rules_source("not_any.toml", toml)
+        .build()
+        .unwrap();
+    let found = |text: &str| -> Vec<String> {
+        ex.extract(text)
+            .unwrap()
+            .entities
+            .into_iter()
+            .map(|e| e.text)
+            .collect()
+    };
+    assert_eq!(found("星海集团发布公告"), ["星海"]);
+    assert!(found("该集团发布公告").is_empty());
+    assert!(found("两个集团发布公告").is_empty());
 }
 
 #[test]

@@ -901,15 +901,31 @@ fn conds_of(
         conds.push(Cond::Regex(build_regex(&format!("^(?:{r})$"), ctx)?));
     }
     if let Some(n) = &e.not {
-        if n.skip.is_some()
-            || n.any.is_some()
-            || n.repeat.is_some()
-            || n.optional
-            || n.name.is_some()
-        {
+        if n.skip.is_some() || n.repeat.is_some() || n.optional || n.name.is_some() {
             return Err(ctx.err("`not` takes conditions on one item only"));
         }
-        conds.push(Cond::Not(conds_of(n, needs, uses_lexicon, ctx)?));
+        let mut inner = conds_of(n, needs, uses_lexicon, ctx)?;
+        // not = { any = [[{ words = […] }], [{ entity = "*" }]] }: none of them
+        if let Some(alts) = &n.any {
+            let mut sets = Vec::with_capacity(alts.len());
+            for alt in alts {
+                let [one] = alt.as_slice() else {
+                    return Err(ctx.err("`not` takes alternatives of one item each"));
+                };
+                if one.skip.is_some()
+                    || one.any.is_some()
+                    || one.repeat.is_some()
+                    || one.optional
+                    || one.name.is_some()
+                    || one.macro_.is_some()
+                {
+                    return Err(ctx.err("`not` takes conditions on one item only"));
+                }
+                sets.push(conds_of(one, needs, uses_lexicon, ctx)?);
+            }
+            inner.push(Cond::AnyOf(sets));
+        }
+        conds.push(Cond::Not(inner));
     }
     Ok(conds)
 }

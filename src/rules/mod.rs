@@ -819,7 +819,7 @@ fn emit(
                 match Reference::of(&text[x..y]) {
                     Some(r) => {
                         let before = prev_entities.partition_point(|e| e.start < x);
-                        r.antecedents(x, &prev_entities[..before])
+                        r.antecedents(x, sentence.start, &prev_entities[..before])
                     }
                     // a list (A、B和C): each name in it
                     None => {
@@ -1074,13 +1074,18 @@ enum Reference {
     Former,
     /// 双方, 两者: the last two names.
     Both,
+    /// 公司 in an announcement: the company the sentence is about, the
+    /// first organisation it names (中国联通公告，…向公司控股股东联通集团…);
+    /// with none before, the nearest one of the text.
+    Company,
 }
 
 impl Reference {
     fn of(word: &str) -> Option<Self> {
         Some(match word {
             "该公司" | "该集团" | "该行" | "该银行" | "该企业" | "该机构" | "该平台" | "其"
-            | "与其" | "公司" => Reference::This,
+            | "与其" => Reference::This,
+            "公司" | "本公司" => Reference::Company,
             "后者" => Reference::Latter,
             "前者" => Reference::Former,
             "双方" | "两者" | "二者" | "两家" | "两家公司" | "两大巨头" | "两巨头" => {
@@ -1091,7 +1096,12 @@ impl Reference {
     }
 
     /// The parties named before byte `at` this word stands for.
-    fn antecedents(self, at: usize, entities: &[EntityHit]) -> Vec<EntityHit> {
+    fn antecedents(
+        self,
+        at: usize,
+        sentence_start: usize,
+        entities: &[EntityHit],
+    ) -> Vec<EntityHit> {
         // distinct names before `at`, nearest first
         let mut before: Vec<&EntityHit> = Vec::new();
         for e in entities.iter().rev() {
@@ -1108,6 +1118,21 @@ impl Reference {
         }
         // `entities` are in text order, so the reversed walk is nearest first
         match self {
+            Reference::Company => {
+                let first = entities.partition_point(|e| e.start < sentence_start);
+                entities[first..]
+                    .iter()
+                    .find(|e| e.end <= at && e.kind == EntityType::Org)
+                    .or_else(|| {
+                        entities
+                            .iter()
+                            .rev()
+                            .find(|e| e.end <= at && e.kind == EntityType::Org)
+                    })
+                    .cloned()
+                    .into_iter()
+                    .collect()
+            }
             Reference::This => entities
                 .iter()
                 .rev()

@@ -171,6 +171,8 @@ pub(crate) enum Cond {
     Entity(Option<EntityType>),
     Time(Option<TimeKind>),
     Not(Vec<Cond>),
+    /// One of several sets of conditions (`not = { any = [[…], […]] }`).
+    AnyOf(Vec<Vec<Cond>>),
 }
 
 impl Cond {
@@ -189,6 +191,7 @@ impl Cond {
                 .is_some_and(|(_, k)| ty.as_ref().is_none_or(|t| k == t)),
             Cond::Time(kind) => it.time.is_some_and(|(_, k)| kind.is_none_or(|t| k == t)),
             Cond::Not(cs) => !cs.iter().all(|c| c.holds(it)),
+            Cond::AnyOf(alts) => alts.iter().any(|cs| cs.iter().all(|c| c.holds(it))),
         }
     }
 }
