@@ -834,11 +834,22 @@ fn emit(
                 }
             };
             let (subjects, objects) = (party(*subject), party(*object));
-            // 双方 as both subject and object: the pair it names
+            // one capture as both subject and object: the pairs it names
+            // (双方: the two; a list of peers, 贵州茅台、五粮液、泸州老窖等:
+            // each pair once, in text order; a long list names no pairs)
             let pairs: Vec<(EntityHit, EntityHit)> = if subject == object {
-                match subjects.as_slice() {
-                    [a, b] => vec![(a.clone(), b.clone())],
-                    _ => Vec::new(),
+                if (2..=MAX_PEERS).contains(&subjects.len()) {
+                    subjects
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, a)| {
+                            subjects[i + 1..]
+                                .iter()
+                                .map(move |b| (a.clone(), b.clone()))
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
                 }
             } else {
                 subjects
@@ -1062,6 +1073,10 @@ fn is_party(e: &EntityHit) -> bool {
             | EntityType::Event
     )
 }
+
+/// The most names a list used as both parties of a relation may have: each
+/// pair is a triple, and a longer list is an enumeration, not a set of peers.
+const MAX_PEERS: usize = 6;
 
 /// Words that stand for a party named before: 该公司, 后者, 双方.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
