@@ -514,9 +514,15 @@ impl Extractor {
                 limit: opts.max_input_bytes,
             });
         }
-        let normalized = self.inner.normalizer.normalize(text);
-        let converted = self.inner.converter.convert(&normalized.text);
+        let mut normalized = self.inner.normalizer.normalize(text);
+        let mut converted = self.inner.converter.convert(&normalized.text);
         let map = converted.map.compose(&normalized.map);
+        // what later stages need of these is the composed map, the findings
+        // and the converted text: the rest goes now, before the big
+        // allocations of segmentation and the rules
+        drop(std::mem::take(&mut normalized.text));
+        drop(std::mem::take(&mut normalized.map));
+        drop(std::mem::take(&mut converted.map));
         let analysis = match fold_width(&converted.text) {
             Some((folded, fold_map)) => Analysis {
                 text: Cow::Owned(folded),
@@ -694,7 +700,7 @@ impl Extractor {
                 tokens
                     .iter()
                     .map(|t| {
-                        let (s, e) = analysis.map.span(t.start, t.end);
+                        let (s, e) = analysis.map.span(t.start(), t.end());
                         Token {
                             text: text[s..e].to_string(),
                             pos: t.pos.to_string(),

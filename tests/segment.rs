@@ -35,7 +35,7 @@ fn lexicon_names_in_the_seed_are_single_tokens() {
     let tokens: HashSet<(usize, usize)> = tokenizer
         .tokenize(&text)
         .iter()
-        .map(|t| (t.start, t.end))
+        .map(|t| (t.start(), t.end()))
         .collect();
     let names = lexicon_names(&text);
     assert!(

@@ -865,7 +865,9 @@ fn conds_of(
         conds.push(Cond::Words(w.iter().cloned().collect()));
     }
     if let Some(p) = &e.pos {
-        conds.push(Cond::Pos(crate::rules::pattern::TagSet::new(&p.to_vec())));
+        conds.push(Cond::Pos(
+            crate::rules::pattern::TagSet::new(&p.to_vec()).map_err(|m| ctx.err(m))?,
+        ));
     }
     let entity_type = |s: &str| -> Result<Option<EntityType>> {
         match s {

@@ -21,7 +21,7 @@ use crate::document::{EntityType, Predicate};
 use crate::extract::times::{resolve, TimeValue};
 use crate::extractor::TimeBias;
 use crate::lexicon::Lexicon;
-use crate::segment::Token;
+use crate::segment::{Tag, Token};
 
 /// An entity found by a rule, in analysis-text offsets.
 #[derive(Clone, Debug)]
@@ -322,11 +322,11 @@ impl RuleSet {
         let mut sent_tokens = Vec::with_capacity(n_sent);
         let mut t = 0;
         for s in input.sentences {
-            while t < input.tokens.len() && input.tokens[t].start < s.start {
+            while t < input.tokens.len() && input.tokens[t].start() < s.start {
                 t += 1;
             }
             let from = t;
-            while t < input.tokens.len() && input.tokens[t].end <= s.end {
+            while t < input.tokens.len() && input.tokens[t].end() <= s.end {
                 t += 1;
             }
             sent_tokens.push(from..t);
@@ -595,7 +595,6 @@ fn build_items<'t>(
                 start: e.start,
                 end: e.end,
                 pos: overlay_pos(&e.kind),
-                tag: pattern::tag_bit(overlay_pos(&e.kind)),
                 entity: Some((i, e.kind.clone())),
                 time: None,
                 lex: None,
@@ -623,8 +622,7 @@ fn build_items<'t>(
                 text: &text[t.start..t.end],
                 start: t.start,
                 end: t.end,
-                pos: "t",
-                tag: pattern::tag_bit("t"),
+                pos: Tag::of("t"),
                 entity: None,
                 time: Some((i, t.value.kind)),
                 lex: None,
@@ -644,11 +642,11 @@ fn build_items<'t>(
     let mut cursor = s.start; // everything before is emitted
     for (t, &lex) in tokens.iter().zip(lexs) {
         while let Some(ov) = o.peek() {
-            if ov.start < t.end {
+            if ov.start < t.end() {
                 let ov = o.next().expect("peeked");
                 // the part of a token before the overlay
-                let from = t.start.max(cursor);
-                if from < ov.start && ov.start < t.end {
+                let from = t.start().max(cursor);
+                if from < ov.start && ov.start < t.end() {
                     items.push(piece(text, from, ov.start, t.pos, lex_of));
                 }
                 cursor = cursor.max(ov.end);
@@ -657,16 +655,16 @@ fn build_items<'t>(
                 break;
             }
         }
-        if t.end <= cursor {
+        if t.end() <= cursor {
             continue;
         }
-        let from = t.start.max(cursor);
-        if from == t.start {
+        let from = t.start().max(cursor);
+        if from == t.start() {
             items.push(Item::token(t, lex));
         } else {
-            items.push(piece(text, from, t.end, t.pos, lex_of));
+            items.push(piece(text, from, t.end(), t.pos, lex_of));
         }
-        cursor = t.end;
+        cursor = t.end();
     }
     items.extend(o);
     items
@@ -676,7 +674,7 @@ fn piece<'t>(
     text: &'t str,
     a: usize,
     b: usize,
-    pos: &'t str,
+    pos: Tag,
     lex_of: &dyn Fn(&str) -> Option<&'t crate::lexicon::LexEntry>,
 ) -> Item<'t> {
     let t = &text[a..b];
@@ -685,21 +683,20 @@ fn piece<'t>(
         start: a,
         end: b,
         pos,
-        tag: pattern::tag_bit(pos),
         entity: None,
         time: None,
         lex: lex_of(t),
     }
 }
 
-fn overlay_pos(kind: &EntityType) -> &'static str {
-    match kind {
+fn overlay_pos(kind: &EntityType) -> Tag {
+    Tag::of(match kind {
         EntityType::Org => "nt",
         EntityType::Location => "ns",
         EntityType::Person => "nr",
         EntityType::Money | EntityType::Percent => "m",
         _ => "nz",
-    }
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -871,14 +868,14 @@ fn emit(
                 .and_then(|c| spans.get(c).copied().flatten())
                 .map(|(x, y)| text[x..y].to_string());
             // cue words: inside the match or just before it
-            let first = sent_tokens.partition_point(|t| t.end <= whole.0);
+            let first = sent_tokens.partition_point(|t| t.end() <= whole.0);
             let window_start = sent_tokens
                 .get(first.saturating_sub(3))
-                .map_or(whole.0, |t| t.start.min(whole.0));
+                .map_or(whole.0, |t| t.start().min(whole.0));
             let cue = |words: &[String]| {
                 sent_tokens
                     .iter()
-                    .filter(|t| t.start >= window_start && t.end <= whole.1)
+                    .filter(|t| t.start() >= window_start && t.end() <= whole.1)
                     .any(|t| words.iter().any(|w| w == t.text))
             };
             let (negated, hedged) = (cue(&rule.negation), cue(&rule.hedging));

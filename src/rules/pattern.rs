@@ -7,6 +7,7 @@ use rustc_hash::FxHashSet;
 
 use crate::document::{EntityType, TimeKind};
 use crate::lexicon::LexEntry;
+use crate::segment::Tag;
 
 /// One unit a pattern element looks at.
 #[derive(Clone, Debug)]
@@ -14,9 +15,7 @@ pub(crate) struct Item<'t> {
     pub(crate) text: &'t str,
     pub(crate) start: usize,
     pub(crate) end: usize,
-    pub(crate) pos: &'t str,
-    /// `pos` as a bit of [`TAGS`] (0 for a tag outside it).
-    pub(crate) tag: u64,
+    pub(crate) pos: Tag,
     /// Index into the stage's entity list, and its type.
     pub(crate) entity: Option<(usize, EntityType)>,
     /// Index into the stage's time list, and its kind.
@@ -29,10 +28,9 @@ impl<'t> Item<'t> {
     pub(crate) fn token(t: &crate::segment::Token<'t>, lex: Option<&'t LexEntry>) -> Self {
         Item {
             text: t.text,
-            start: t.start,
-            end: t.end,
+            start: t.start(),
+            end: t.end(),
             pos: t.pos,
-            tag: tag_bit(t.pos),
             entity: None,
             time: None,
             lex,
@@ -40,122 +38,48 @@ impl<'t> Item<'t> {
     }
 }
 
-/// The POS tags jieba gives (and the ones entities stand in with), so a tag
-/// condition is one bit test instead of string comparisons.
-const TAGS: [&str; 59] = [
-    "a", "ad", "ag", "an", "b", "bg", "c", "d", "df", "dg", "e", "eng", "f", "g", "h", "i", "j",
-    "k", "l", "m", "mg", "mq", "n", "ng", "nr", "nrfg", "nrt", "ns", "nt", "nz", "o", "p", "q",
-    "r", "rg", "rr", "rz", "s", "t", "tg", "u", "ud", "ug", "uj", "ul", "uv", "uz", "v", "vd",
-    "vg", "vi", "vn", "vq", "x", "y", "z", "zg", "w", "nrp",
-];
-
-/// The bit of a tag in [`TAGS`], 0 if it is not there.
-pub(crate) fn tag_bit(pos: &str) -> u64 {
-    // a match compiles to a jump on the length and a few compares; the
-    // order is that of TAGS (checked by a test)
-    let i = match pos {
-        "a" => 0,
-        "ad" => 1,
-        "ag" => 2,
-        "an" => 3,
-        "b" => 4,
-        "bg" => 5,
-        "c" => 6,
-        "d" => 7,
-        "df" => 8,
-        "dg" => 9,
-        "e" => 10,
-        "eng" => 11,
-        "f" => 12,
-        "g" => 13,
-        "h" => 14,
-        "i" => 15,
-        "j" => 16,
-        "k" => 17,
-        "l" => 18,
-        "m" => 19,
-        "mg" => 20,
-        "mq" => 21,
-        "n" => 22,
-        "ng" => 23,
-        "nr" => 24,
-        "nrfg" => 25,
-        "nrt" => 26,
-        "ns" => 27,
-        "nt" => 28,
-        "nz" => 29,
-        "o" => 30,
-        "p" => 31,
-        "q" => 32,
-        "r" => 33,
-        "rg" => 34,
-        "rr" => 35,
-        "rz" => 36,
-        "s" => 37,
-        "t" => 38,
-        "tg" => 39,
-        "u" => 40,
-        "ud" => 41,
-        "ug" => 42,
-        "uj" => 43,
-        "ul" => 44,
-        "uv" => 45,
-        "uz" => 46,
-        "v" => 47,
-        "vd" => 48,
-        "vg" => 49,
-        "vi" => 50,
-        "vn" => 51,
-        "vq" => 52,
-        "x" => 53,
-        "y" => 54,
-        "z" => 55,
-        "zg" => 56,
-        "w" => 57,
-        "nrp" => 58,
-        _ => return 0,
-    };
-    1u64 << i
-}
-
 /// A tag condition: the listed tags (`n*`: every tag starting with n) as a bit
-/// mask over [`TAGS`], and the tags outside it, compared as text.
+/// mask over [`Tag::NAMES`], so a test is one bit test.
 #[derive(Debug, Clone)]
 pub(crate) struct TagSet {
-    mask: u64,
-    others: Vec<String>,
+    mask: u128,
 }
 
 impl TagSet {
-    pub(crate) fn new(tags: &[String]) -> Self {
-        let mut mask = 0;
-        let mut others = Vec::new();
+    /// The set of these tags; a tag jieba never gives is an error (it could
+    /// never match, so it is a typo).
+    pub(crate) fn new(tags: &[String]) -> Result<Self, String> {
+        let mut mask = 0u128;
         for t in tags {
             match t.strip_suffix('*') {
                 Some(prefix) => {
-                    for (i, k) in TAGS.iter().enumerate() {
+                    let mut any = false;
+                    for (i, k) in Tag::NAMES.iter().enumerate() {
                         if k.starts_with(prefix) {
-                            mask |= 1u64 << i;
+                            mask |= 1u128 << i;
+                            any = true;
                         }
                     }
-                    others.push(t.clone());
+                    if !any {
+                        return Err(format!("no POS tag starts with {prefix:?}"));
+                    }
                 }
-                None => match TAGS.iter().position(|k| k == t) {
-                    Some(i) => mask |= 1u64 << i,
-                    None => others.push(t.clone()),
+                None => match Tag::known(t) {
+                    Some(tag) => mask |= 1u128 << tag.index(),
+                    None => {
+                        return Err(format!(
+                            "unknown POS tag {t:?} (jieba's tags: {})",
+                            Tag::NAMES.join(", ")
+                        ))
+                    }
                 },
             }
         }
-        TagSet { mask, others }
+        Ok(TagSet { mask })
     }
 
     fn holds(&self, it: &Item<'_>) -> bool {
-        it.tag & self.mask != 0
-            || (it.tag == 0
-                && self.others.iter().any(|t| match t.strip_suffix('*') {
-                    Some(prefix) => it.pos.starts_with(prefix),
-                    None => it.pos == t,
-                }))
+        self.mask & (1u128 << it.pos.index()) != 0
     }
 }
 
@@ -534,10 +458,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tag_bits_follow_the_tag_table() {
-        for (i, t) in TAGS.iter().enumerate() {
-            assert_eq!(tag_bit(t), 1u64 << i, "{t}");
-        }
-        assert_eq!(tag_bit("nonsense"), 0);
+    fn tag_sets_take_prefixes_and_reject_unknown_tags() {
+        let set = TagSet::new(&["n*".into(), "v".into()]).unwrap();
+        let item = |pos: &str| Item {
+            text: "",
+            start: 0,
+            end: 0,
+            pos: Tag::of(pos),
+            entity: None,
+            time: None,
+            lex: None,
+        };
+        assert!(set.holds(&item("nrfg")) && set.holds(&item("v")));
+        assert!(!set.holds(&item("vn")) && !set.holds(&item("x")));
+        assert!(TagSet::new(&["nx".into()]).is_err());
+        assert!(TagSet::new(&["qq*".into()]).is_err());
     }
 }

@@ -4,7 +4,9 @@
 //! pipeline); the extractor maps them to the original input.
 
 mod sentence;
+mod tag;
 mod tokenizer;
 
 pub use sentence::split_sentences;
+pub use tag::Tag;
 pub use tokenizer::{Token, Tokenizer};

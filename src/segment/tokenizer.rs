@@ -8,20 +8,45 @@
 use jieba_rs::Jieba;
 use rustc_hash::FxHashMap;
 
+use super::Tag;
 use crate::document::EntityType;
 use crate::lexicon::Lexicon;
 
-/// One token of a text: borrowed text and tag, byte offsets into that text.
+/// One token of a text: borrowed text, tag, and byte offsets into that text
+/// (32 bytes: a text of a few MB has hundreds of thousands of them, so the
+/// offsets are kept as `u32`; texts are limited to 4 GiB).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token<'a> {
     /// The token text.
     pub text: &'a str,
     /// jieba's part-of-speech tag (`n`, `v`, `ns`, `nt`, `x` ...).
-    pub pos: &'a str,
+    pub pos: Tag,
+    start: u32,
+    end: u32,
+}
+
+impl<'a> Token<'a> {
+    /// A token of `text` at `start..end` of the segmented text. Offsets
+    /// beyond 4 GiB saturate.
+    pub fn new(text: &'a str, pos: Tag, start: usize, end: usize) -> Self {
+        let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        Token {
+            text,
+            pos,
+            start: at(start),
+            end: at(end),
+        }
+    }
+
     /// Byte offset of the start in the segmented text.
-    pub start: usize,
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
     /// Byte offset of the end in the segmented text.
-    pub end: usize,
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
 }
 
 /// jieba-rs with the lexicon's names; build once, use from any thread.
@@ -171,12 +196,12 @@ impl Tokenizer {
             if t.word.trim().is_empty() {
                 continue;
             }
-            let token = Token {
-                text: t.word,
-                pos: t.tag,
-                start: base + t.byte_start,
-                end: base + t.byte_end,
-            };
+            let token = Token::new(
+                t.word,
+                Tag::of(t.tag),
+                base + t.byte_start,
+                base + t.byte_end,
+            );
             if !self.split_compound(token, out)
                 && !split_particle(token, out)
                 && !split_trailing_word(token, out)
@@ -192,7 +217,10 @@ impl Tokenizer {
     fn split_compound<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
         let text = token.text;
         // three chars at least: a two-char name plus something
-        if text.len() < 9 || !COMPOUND_TAGS.contains(&token.pos) || self.names.contains_key(text) {
+        if text.len() < 9
+            || !COMPOUND_TAGS.contains(&token.pos.as_str())
+            || self.names.contains_key(text)
+        {
             return false;
         }
         let mut pieces: Vec<(usize, usize, &'static str)> = Vec::new();
@@ -224,12 +252,12 @@ impl Tokenizer {
             return false;
         }
         for (a, b, tag) in pieces {
-            out.push(Token {
-                text: &text[a..b],
-                pos: tag,
-                start: token.start + a,
-                end: token.start + b,
-            });
+            out.push(Token::new(
+                &text[a..b],
+                Tag::of(tag),
+                token.start() + a,
+                token.start() + b,
+            ));
         }
         true
     }
@@ -251,19 +279,9 @@ impl Tokenizer {
         if !self.titles.contains(title) || title.chars().nth(1).is_none() {
             return false;
         }
-        let cut = token.start + body.len();
-        out.push(Token {
-            text: body,
-            pos: "n",
-            start: token.start,
-            end: cut,
-        });
-        out.push(Token {
-            text: title,
-            pos: "n",
-            start: cut,
-            end: token.end,
-        });
+        let cut = token.start() + body.len();
+        out.push(Token::new(body, Tag::of("n"), token.start(), cut));
+        out.push(Token::new(title, Tag::of("n"), cut, token.end()));
         true
     }
 
@@ -296,7 +314,7 @@ const GLUED_PARTICLES: &[(char, &str)] = &[
 /// Push a three-char name tag that starts with a particle as the particle
 /// and a two-char name; false if the token is no such word.
 fn split_particle<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
-    if !matches!(token.pos, "nr" | "nrfg" | "nrt") {
+    if !matches!(token.pos.as_str(), "nr" | "nrfg" | "nrt") {
         return false;
     }
     let mut chars = token.text.char_indices();
@@ -308,18 +326,18 @@ fn split_particle<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
     let Some((_, tag)) = GLUED_PARTICLES.iter().find(|(c, _)| *c == first) else {
         return false;
     };
-    out.push(Token {
-        text: &token.text[..cut],
-        pos: tag,
-        start: token.start,
-        end: token.start + cut,
-    });
-    out.push(Token {
-        text: &token.text[cut..],
-        pos: token.pos,
-        start: token.start + cut,
-        end: token.end,
-    });
+    out.push(Token::new(
+        &token.text[..cut],
+        Tag::of(tag),
+        token.start(),
+        token.start() + cut,
+    ));
+    out.push(Token::new(
+        &token.text[cut..],
+        token.pos,
+        token.start() + cut,
+        token.end(),
+    ));
     true
 }
 
@@ -344,7 +362,7 @@ const GLUED_AFTER_NAME: &[(char, &str)] = &[
 /// name and the word; false if the token is no such word.
 fn split_trailing_word<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
     let chars = token.text.chars().count();
-    if !matches!(token.pos, "nr" | "nrfg") || !(3..=4).contains(&chars) {
+    if !matches!(token.pos.as_str(), "nr" | "nrfg") || !(3..=4).contains(&chars) {
         return false;
     }
     let Some((cut, last)) = token.text.char_indices().last() else {
@@ -357,18 +375,18 @@ fn split_trailing_word<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
     if chars == 3 && !matches!(last, '已' | '称' | '说') {
         return false;
     }
-    out.push(Token {
-        text: &token.text[..cut],
-        pos: token.pos,
-        start: token.start,
-        end: token.start + cut,
-    });
-    out.push(Token {
-        text: &token.text[cut..],
-        pos: tag,
-        start: token.start + cut,
-        end: token.end,
-    });
+    out.push(Token::new(
+        &token.text[..cut],
+        token.pos,
+        token.start(),
+        token.start() + cut,
+    ));
+    out.push(Token::new(
+        &token.text[cut..],
+        Tag::of(tag),
+        token.start() + cut,
+        token.end(),
+    ));
     true
 }
 
@@ -380,45 +398,25 @@ mod tests {
     fn a_particle_glued_to_a_name_is_split_off() {
         let tok = Tokenizer::new(&Lexicon::builtin(), true);
         let mut out = Vec::new();
-        let glued = Token {
-            text: "了泽东",
-            pos: "nr",
-            start: 6,
-            end: 15,
-        };
+        let glued = Token::new("了泽东", Tag::of("nr"), 6, 15);
         assert!(split_particle(glued, &mut out));
         assert_eq!(
             out.iter()
-                .map(|t| (t.text, t.pos, t.start, t.end))
+                .map(|t| (t.text, t.pos.as_str(), t.start(), t.end()))
                 .collect::<Vec<_>>(),
             [("了", "ul", 6, 9), ("泽东", "nr", 9, 15)]
         );
         // a surname (和, 于, 由) stays: it may be the name's own first char
         assert!(!split_particle(
-            Token {
-                text: "于有斌",
-                pos: "nr",
-                start: 0,
-                end: 9
-            },
+            Token::new("于有斌", Tag::of("nr"), 0, 9),
             &mut out
         ));
         assert!(!split_particle(
-            Token {
-                text: "由喜贵",
-                pos: "nr",
-                start: 0,
-                end: 9
-            },
+            Token::new("由喜贵", Tag::of("nr"), 0, 9),
             &mut out
         ));
         assert!(!split_particle(
-            Token {
-                text: "由于",
-                pos: "c",
-                start: 0,
-                end: 6
-            },
+            Token::new("由于", Tag::of("c"), 0, 6),
             &mut out
         ));
         let words: Vec<&str> = tok
@@ -432,35 +430,20 @@ mod tests {
     #[test]
     fn a_word_glued_after_a_name_is_split_off() {
         let mut out = Vec::new();
-        let glued = Token {
-            text: "孙健红称",
-            pos: "nr",
-            start: 3,
-            end: 15,
-        };
+        let glued = Token::new("孙健红称", Tag::of("nr"), 3, 15);
         assert!(split_trailing_word(glued, &mut out));
         assert_eq!(
             out.iter()
-                .map(|t| (t.text, t.pos, t.start, t.end))
+                .map(|t| (t.text, t.pos.as_str(), t.start(), t.end()))
                 .collect::<Vec<_>>(),
             [("孙健红", "nr", 3, 12), ("称", "v", 12, 15)]
         );
         assert!(!split_trailing_word(
-            Token {
-                text: "欧阳中石",
-                pos: "nr",
-                start: 0,
-                end: 12
-            },
+            Token::new("欧阳中石", Tag::of("nr"), 0, 12),
             &mut out
         ));
         assert!(!split_trailing_word(
-            Token {
-                text: "王已",
-                pos: "nr",
-                start: 0,
-                end: 6
-            },
+            Token::new("王已", Tag::of("nr"), 0, 6),
             &mut out
         ));
     }

@@ -17,13 +17,40 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Piece {
     /// Start in the derived text.
-    derived: usize,
+    derived: u32,
     /// Start in the original text.
-    orig: usize,
+    orig: u32,
     /// End in the original text.
-    orig_end: usize,
+    orig_end: u32,
     /// Inner positions map by offset (derived and original lengths are equal).
     linear: bool,
+}
+
+/// Offsets are kept as `u32` (a map is 16 bytes a piece, and a text with
+/// much width folding has a piece every few chars): texts are limited to
+/// 4 GiB, and a larger offset saturates.
+fn off(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+impl Piece {
+    fn new(derived: usize, orig: usize, orig_end: usize, linear: bool) -> Self {
+        Piece {
+            derived: off(derived),
+            orig: off(orig),
+            orig_end: off(orig_end),
+            linear,
+        }
+    }
+    fn derived(&self) -> usize {
+        self.derived as usize
+    }
+    fn orig(&self) -> usize {
+        self.orig as usize
+    }
+    fn orig_end(&self) -> usize {
+        self.orig_end as usize
+    }
 }
 
 /// Maps byte positions of a derived text back to byte offsets of the text it
@@ -62,7 +89,7 @@ impl OffsetMap {
     pub fn is_identity(&self) -> bool {
         match self.pieces.as_slice() {
             [] => true,
-            [p] => p.linear && p.orig == 0 && p.derived == 0,
+            [p] => p.linear && p.orig() == 0 && p.derived() == 0,
             _ => false,
         }
     }
@@ -70,37 +97,37 @@ impl OffsetMap {
     fn piece_end(&self, i: usize) -> usize {
         self.pieces
             .get(i + 1)
-            .map_or(self.derived_len, |p| p.derived)
+            .map_or(self.derived_len, |p| p.derived())
     }
 
     /// Original offset where a span starting at derived position `d` starts.
     pub fn start(&self, d: usize) -> usize {
-        let i = self.pieces.partition_point(|p| p.derived <= d);
+        let i = self.pieces.partition_point(|p| p.derived() <= d);
         if i == 0 {
-            return self.pieces.first().map_or(0, |p| p.orig);
+            return self.pieces.first().map_or(0, |p| p.orig());
         }
         let p = self.pieces[i - 1];
         if d >= self.piece_end(i - 1) {
-            return p.orig_end;
+            return p.orig_end();
         }
         if p.linear {
-            p.orig + (d - p.derived)
+            p.orig() + (d - p.derived())
         } else {
-            p.orig
+            p.orig()
         }
     }
 
     /// Original offset where a span ending at derived position `d` ends.
     pub fn end(&self, d: usize) -> usize {
-        let i = self.pieces.partition_point(|p| p.derived < d);
+        let i = self.pieces.partition_point(|p| p.derived() < d);
         if i == 0 {
-            return self.pieces.first().map_or(0, |p| p.orig);
+            return self.pieces.first().map_or(0, |p| p.orig());
         }
         let p = self.pieces[i - 1];
         if p.linear {
-            p.orig + (d.min(self.piece_end(i - 1)) - p.derived)
+            p.orig() + (d.min(self.piece_end(i - 1)) - p.derived())
         } else {
-            p.orig_end
+            p.orig_end()
         }
     }
 
@@ -125,25 +152,25 @@ impl OffsetMap {
         let mut b = OffsetMapBuilder::with_capacity(self.pieces.len() + inner.pieces.len());
         let mut j = 0; // first inner piece that may overlap the current outer piece
         for (i, q) in self.pieces.iter().enumerate() {
-            let q_len = self.piece_end(i) - q.derived;
+            let q_len = self.piece_end(i) - q.derived();
             if !q.linear {
-                let (s, e) = inner.span(q.orig, q.orig_end);
+                let (s, e) = inner.span(q.orig(), q.orig_end());
                 b.push_atomic(s, e, q_len);
                 continue;
             }
-            let (lo, hi) = (q.orig, q.orig_end);
+            let (lo, hi) = (q.orig(), q.orig_end());
             while j < inner.pieces.len() && inner.piece_end(j) <= lo {
                 j += 1;
             }
             let mut k = j;
-            while k < inner.pieces.len() && inner.pieces[k].derived < hi {
+            while k < inner.pieces.len() && inner.pieces[k].derived() < hi {
                 let r = inner.pieces[k];
-                let (s, e) = (lo.max(r.derived), hi.min(inner.piece_end(k)));
+                let (s, e) = (lo.max(r.derived()), hi.min(inner.piece_end(k)));
                 if s < e {
                     if r.linear {
-                        b.push_linear(r.orig + (s - r.derived), e - s);
+                        b.push_linear(r.orig() + (s - r.derived()), e - s);
                     } else {
-                        b.push_atomic(r.orig, r.orig_end, e - s);
+                        b.push_atomic(r.orig(), r.orig_end(), e - s);
                     }
                 }
                 k += 1;
@@ -181,37 +208,33 @@ impl OffsetMapBuilder {
             return;
         }
         if let Some(last) = self.pieces.last_mut() {
-            if last.linear && last.orig_end == orig {
-                last.orig_end += len;
+            if last.linear && last.orig_end() == orig {
+                last.orig_end = off(orig + len);
                 self.derived_len += len;
                 return;
             }
         }
-        self.pieces.push(Piece {
-            derived: self.derived_len,
-            orig,
-            orig_end: orig + len,
-            linear: true,
-        });
+        self.pieces
+            .push(Piece::new(self.derived_len, orig, orig + len, true));
         self.derived_len += len;
     }
 
     /// `derived_len` bytes of output standing for the original span
-    /// `orig..orig_end` as a whole.
+    /// `orig..orig_end()` as a whole.
     pub fn push_atomic(&mut self, orig: usize, orig_end: usize, derived_len: usize) {
         if derived_len == 0 {
             return;
         }
-        self.pieces.push(Piece {
-            derived: self.derived_len,
+        self.pieces.push(Piece::new(
+            self.derived_len,
             orig,
-            orig_end: orig_end.max(orig),
-            linear: false,
-        });
+            orig_end.max(orig),
+            false,
+        ));
         self.derived_len += derived_len;
     }
 
-    /// Output `out` replacing the original span `orig..orig_end` whose text
+    /// Output `out` replacing the original span `orig..orig_end()` whose text
     /// is `orig_text`: linear when the two are char for char of equal width,
     /// atomic otherwise.
     pub fn push_replacement(&mut self, orig: usize, orig_text: &str, out: &str) {
