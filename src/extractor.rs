@@ -256,7 +256,8 @@ impl ExtractorBuilder {
         self
     }
 
-    /// Reject inputs larger than this many bytes (default 256 MiB).
+    /// Reject inputs larger than this many bytes (default 256 MiB; 4 GiB is
+    /// the most any limit allows, since offsets are kept as 32 bits).
     pub fn max_input_bytes(mut self, limit: usize) -> Self {
         self.max_input_bytes = limit;
         self
@@ -508,10 +509,12 @@ impl Extractor {
     /// `doc_date`, say); `None` falls back to the builder's.
     pub fn extract_at(&self, text: &str, reference: Option<Reference>) -> Result<Document> {
         let opts = &self.inner.options;
-        if text.len() > opts.max_input_bytes {
+        // offsets are kept as u32 (tokens, offset maps): 4 GiB at most
+        let limit = opts.max_input_bytes.min(u32::MAX as usize);
+        if text.len() > limit {
             return Err(Error::InputTooLarge {
                 len: text.len(),
-                limit: opts.max_input_bytes,
+                limit,
             });
         }
         let mut normalized = self.inner.normalizer.normalize(text);
