@@ -1170,6 +1170,10 @@ pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
     required(&hir).filter(|v| !v.is_empty() && v.iter().all(|l| !l.trim().is_empty()))
 }
 
+/// The most words one condition may give the gate automaton (the generated
+/// list of words that are no names has 11,765; gating on them cost 8 MB).
+const MAX_GATE_WORDS: usize = 2000;
+
 /// Literals one of which every match of `elems` contains, if the pattern
 /// says so: the required element (an item, or alternatives that each have
 /// literals) whose literals are the rarest, judged by their shortest literal
@@ -1180,7 +1184,14 @@ fn literals_of(elems: &[Elem]) -> Option<Vec<String>> {
         let found = match e {
             Elem::Item { conds, min, .. } if *min > 0 => conds.iter().find_map(|c| match c {
                 Cond::Text(t) if !t.is_empty() => Some(vec![t.clone()]),
-                Cond::Words(w) if !w.is_empty() && w.iter().all(|l| !l.is_empty()) => {
+                // a long word list gates nothing (its words are everywhere) and
+                // would make the shared automaton big: such a pattern falls back
+                // to its entity or lexicon anchor
+                Cond::Words(w)
+                    if !w.is_empty()
+                        && w.len() <= MAX_GATE_WORDS
+                        && w.iter().all(|l| !l.is_empty()) =>
+                {
                     let mut v: Vec<String> = w.iter().cloned().collect();
                     v.sort();
                     Some(v)
