@@ -279,9 +279,7 @@ impl Tokenizer {
         if !self.titles.contains(title) || title.chars().nth(1).is_none() {
             return false;
         }
-        let cut = token.start() + body.len();
-        out.push(Token::new(body, Tag::of("n"), token.start(), cut));
-        out.push(Token::new(title, Tag::of("n"), cut, token.end()));
+        push_split(token, body.len(), (Tag::of("n"), Tag::of("n")), out);
         true
     }
 
@@ -289,6 +287,13 @@ impl Tokenizer {
     pub fn hmm(&self) -> bool {
         self.hmm
     }
+}
+
+/// Push `token` as two tokens cut at byte `cut` of its text, with these tags.
+fn push_split<'a>(token: Token<'a>, cut: usize, tags: (Tag, Tag), out: &mut Vec<Token<'a>>) {
+    let at = token.start() + cut;
+    out.push(Token::new(&token.text[..cut], tags.0, token.start(), at));
+    out.push(Token::new(&token.text[cut..], tags.1, at, token.end()));
 }
 
 /// Particles and prepositions that are no surname but that jieba's HMM glues
@@ -326,18 +331,7 @@ fn split_particle<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
     let Some((_, tag)) = GLUED_PARTICLES.iter().find(|(c, _)| *c == first) else {
         return false;
     };
-    out.push(Token::new(
-        &token.text[..cut],
-        Tag::of(tag),
-        token.start(),
-        token.start() + cut,
-    ));
-    out.push(Token::new(
-        &token.text[cut..],
-        token.pos,
-        token.start() + cut,
-        token.end(),
-    ));
+    push_split(token, cut, (Tag::of(tag), token.pos), out);
     true
 }
 
@@ -375,18 +369,7 @@ fn split_trailing_word<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
     if chars == 3 && !matches!(last, '已' | '称' | '说') {
         return false;
     }
-    out.push(Token::new(
-        &token.text[..cut],
-        token.pos,
-        token.start(),
-        token.start() + cut,
-    ));
-    out.push(Token::new(
-        &token.text[cut..],
-        Tag::of(tag),
-        token.start() + cut,
-        token.end(),
-    ));
+    push_split(token, cut, (token.pos, Tag::of(tag)), out);
     true
 }
 
