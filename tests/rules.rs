@@ -92,6 +92,35 @@ fn rule_file_errors_name_file_line_column_and_rule() {
     // `not` alternatives are one item each
     let (_, _, _, msg) = err("[[rule]]\nid = \"n\"\nkind = \"entity\"\npattern = [{ not = { any = [[{ text = \"a\" }, { text = \"b\" }]] } }]\nentity = { type = \"ORG\" }\n");
     assert!(msg.contains("one item each"), "{msg}");
+    let (_, _, _, msg) = err("[[rule]]\nid = \"e\"\nkind = \"entity\"\npattern = [{ end = true, text = \"a\" }]\nentity = { type = \"ORG\" }\n");
+    assert!(msg.contains("`end` stands alone"), "{msg}");
+}
+
+#[test]
+fn end_matches_only_where_the_sentence_ends() {
+    let toml = r#"
+[[rule]]
+id = "org.last_word"
+kind = "entity"
+pattern = [{ regex = '\p{Han}+', name = "o" }, { text = "集团" }, { end = true }]
+entity = { type = "ORG", capture = "o" }
+"#;
+    let ex = Extractor::builder()
+        .default_rules(false)
+        .rules_source("end.toml", toml)
+        .build()
+        .unwrap();
+    let found = |text: &str| -> Vec<String> {
+        ex.extract(text)
+            .unwrap()
+            .entities
+            .into_iter()
+            .map(|e| e.text)
+            .collect()
+    };
+    assert_eq!(found("他们收购了星海集团"), ["星海"]);
+    assert!(found("他们收购了星海集团。").is_empty());
+    assert!(found("星海集团宣布").is_empty());
 }
 
 #[test]

@@ -810,6 +810,25 @@ fn compile_elem(
         (true, None) => (0, 1),
         (false, None) => (1, 1),
     };
+    if e.end {
+        if e.text.is_some()
+            || e.words.is_some()
+            || e.regex.is_some()
+            || e.pos.is_some()
+            || e.lexicon.is_some()
+            || e.entity.is_some()
+            || e.time.is_some()
+            || e.any.is_some()
+            || e.not.is_some()
+            || e.skip.is_some()
+            || e.name.is_some()
+            || e.optional
+            || e.repeat.is_some()
+        {
+            return Err(ctx.err("`end` stands alone in its element"));
+        }
+        return Ok(Elem::End);
+    }
     if let Some(n) = e.skip {
         if e.text.is_some()
             || e.words.is_some()
@@ -838,7 +857,7 @@ fn compile_elem(
     }
     let conds = conds_of(e, needs, uses_lexicon, ctx)?;
     if conds.is_empty() {
-        return Err(ctx.err("an element needs a condition (text, words, regex, pos, lexicon, entity, time, not, skip, any or macro)"));
+        return Err(ctx.err("an element needs a condition (text, words, regex, pos, lexicon, entity, time, not, skip, any, end or macro)"));
     }
     Ok(Elem::Item {
         conds,

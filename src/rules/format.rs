@@ -109,6 +109,9 @@ pub(crate) struct ElemDef {
     pub(crate) optional: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) repeat: Option<[u32; 2]>,
+    /// `end = true`: the sentence ends here (no item is taken).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) end: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]

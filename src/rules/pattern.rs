@@ -139,6 +139,8 @@ pub(crate) enum Elem {
         max: u32,
         cap: Option<usize>,
     },
+    /// The end of the sentence: no item is taken.
+    End,
 }
 
 /// A compiled token pattern.
@@ -183,6 +185,7 @@ impl Pattern {
         let optional = |e: &Elem| match e {
             Elem::Item { min, .. } | Elem::Alt { min, .. } => *min == 0,
             Elem::Skip { .. } => true,
+            Elem::End => false,
         };
         let tail_from = elems.len() - elems.iter().rev().take_while(|e| optional(e)).count();
         Pattern {
@@ -406,6 +409,11 @@ impl<'p> Search<'p, '_, '_> {
                         let n = (*max as usize).min(self.items.len() - pos);
                         for k in 0..=n {
                             self.advance(pos, pos + k, *cap);
+                        }
+                    }
+                    Elem::End => {
+                        if pos == self.items.len() {
+                            self.run(pos);
                         }
                     }
                     Elem::Alt {
