@@ -584,6 +584,7 @@ impl Extractor {
         crate::extract::entities::link_aliases(&analysis.text, &mut hits.entities, &blocked);
         crate::extract::entities::link_distinctive_parts(
             &analysis.text,
+            &tokens,
             &mut hits.entities,
             &self.inner.lexicon,
             &blocked,

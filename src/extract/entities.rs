@@ -11,6 +11,7 @@ use regex::Regex;
 use crate::document::EntityType;
 use crate::lexicon::Lexicon;
 use crate::rules::EntityHit;
+use crate::segment::Token;
 
 fn intro() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -112,15 +113,39 @@ fn distinctive_part<'t>(name: &'t str, lexicon: &Lexicon) -> Option<&'t str> {
     let is_place = lexicon
         .get(core)
         .is_some_and(|e| e.kind == EntityType::Location);
-    ((2..=6).contains(&n) && !is_place && core.chars().all(|c| c.is_alphanumeric()) && core != name)
+    ((2..=6).contains(&n)
+        && !is_place
+        && !is_generic_core(core)
+        && core.chars().all(|c| c.is_alphanumeric())
+        && core != name)
         .then_some(core)
+}
+
+/// A "distinctive part" that is a word for a kind of business or a count
+/// (商业信息公司, 银行集团, 四大集团): it names nothing, and its mentions
+/// elsewhere (商业银行, 四大街) are no company.
+fn is_generic_core(core: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "商业", "银行", "信息", "国际", "中国", "全国", "地方", "城市", "农村", "国有", "民营",
+        "外资", "合资", "股份", "投资", "金融", "贸易", "实业", "企业", "工业", "农业", "建筑",
+        "房产", "地产", "影视", "文化", "科技", "电子", "网络", "物流", "能源", "医药", "保险",
+        "证券", "基金", "信托",
+    ];
+    KINDS.contains(&core)
+        || core.starts_with([
+            '两', '二', '三', '四', '五', '六', '七', '八', '九', '十', '几', '各', '本', '该',
+            '这', '那', '某', '其',
+        ])
 }
 
 /// Every mention of a company's distinctive part that no entity covers
 /// becomes an ORG entity with the full name as canonical (`alias`). Parts the
-/// lexicon knows as names are left to the lexicon.
+/// lexicon knows as names are left to the lexicon. A mention must be whole
+/// tokens, and not one ordinary word: the part of 国家电网有限公司 is no
+/// name where the text says 国家 as a word, nor inside 国家级.
 pub(crate) fn link_distinctive_parts(
     text: &str,
+    tokens: &[Token<'_>],
     entities: &mut Vec<EntityHit>,
     lexicon: &Lexicon,
     blocked: &dyn Fn(usize, usize) -> bool,
@@ -156,7 +181,7 @@ pub(crate) fn link_distinctive_parts(
     let mut added: Vec<EntityHit> = Vec::new();
     for m in ac.find_iter(text) {
         let (s, e) = (m.start(), m.end());
-        if blocked(s, e) || covered(s, e) {
+        if blocked(s, e) || covered(s, e) || !names_a_part(tokens, s, e) {
             continue;
         }
         let full = &parts[m.pattern().as_usize()].1;
@@ -168,9 +193,48 @@ pub(crate) fn link_distinctive_parts(
     entities.sort_by_key(|e| (e.start, e.end));
 }
 
+/// Whether `s..e` is whole tokens and not one ordinary word (a name jieba
+/// knows, one it tags as a name, or several tokens it cut a name into).
+fn names_a_part(tokens: &[Token<'_>], s: usize, e: usize) -> bool {
+    let first = tokens.partition_point(|t| t.end() <= s);
+    let Some(head) = tokens.get(first) else {
+        return false;
+    };
+    if head.start() != s {
+        return false;
+    }
+    let last = tokens[first..].partition_point(|t| t.end() < e) + first;
+    match tokens.get(last) {
+        Some(tail) if tail.end() == e => {
+            last > first
+                || matches!(
+                    head.pos.as_str(),
+                    "nr" | "nrt" | "nrfg" | "nz" | "nt" | "ns" | "j" | "eng" | "x"
+                )
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_part_is_named_only_by_whole_tokens_that_are_no_ordinary_word() {
+        use crate::segment::Tag;
+        let tok =
+            |t: &'static str, pos: &str, at: usize| Token::new(t, Tag::of(pos), at, at + t.len());
+        // 国家 said as a word, 国家级 holding it, 昊超 cut into two chars
+        let word = [tok("国家", "n", 0), tok("要", "v", 6)];
+        assert!(!names_a_part(&word, 0, 6));
+        let inside = [tok("国家级", "b", 0)];
+        assert!(!names_a_part(&inside, 0, 6));
+        let cut = [tok("昊", "ng", 0), tok("超", "nr", 3)];
+        assert!(names_a_part(&cut, 0, 6));
+        let name = [tok("星海", "nz", 0)];
+        assert!(names_a_part(&name, 0, 6));
+    }
 
     #[test]
     fn distinctive_part_leaves_out_place_industry_and_legal_form() {
