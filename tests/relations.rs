@@ -79,3 +79,14 @@ fn every_predicate_family_has_a_rule() {
         );
     }
 }
+
+#[test]
+fn units_named_after_a_company_but_an_exchange_or_association_is_none() {
+    let found = triples("星海集团旗下的星海印尼公司今天开业。");
+    has(&found, "星海印尼公司", "subsidiary_of", "星海集团");
+    let found = triples("上海证券交易所和上海证券都发布了公告。");
+    assert!(!found.iter().any(|t| t.1 == "subsidiary_of"), "{found:?}");
+    // a headline that ends with the company bought
+    let found = triples("腾讯宣布收购搜狗");
+    has(&found, "腾讯", "acquire", "搜狗");
+}

@@ -91,6 +91,14 @@ pub(crate) fn subsidiaries_by_name(
                 if is_government(pname) || is_government(&parent.canonical) {
                     continue;
                 }
+                // an exchange or an association named like a company
+                // (上海证券交易所, 上海证券) is none of its units
+                if ["交易所", "协会", "学会", "研究会", "商会", "联合会"]
+                    .iter()
+                    .any(|s| cname.ends_with(s))
+                {
+                    continue;
+                }
                 // what the child adds must be a qualifier of two chars or
                 // more besides a legal form (波音公司, 北汽股份, 加多宝集团 are
                 // the same company); not another group, not another name
