@@ -80,10 +80,18 @@ pub struct Lexicon {
 }
 
 /// The lower-case key of a Latin-script name looked up in any case; `None`
-/// for other names and short ones (ea is no EA).
-fn folded_key(surface: &str) -> Option<String> {
-    (surface.len() >= 4 && surface.is_ascii() && surface.bytes().any(|b| b.is_ascii_alphabetic()))
-        .then(|| surface.to_ascii_lowercase())
+/// for other names and short ones (ea is no EA). A key already in lower case
+/// is borrowed: this runs for every Latin token a lexicon lacks.
+fn folded_key(surface: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if surface.len() < 4 || !surface.is_ascii() || !surface.bytes().any(|b| b.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    Some(if surface.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(surface.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(surface)
+    })
 }
 
 impl Lexicon {
@@ -181,7 +189,7 @@ impl Lexicon {
                 let i = self.entries.len();
                 if let Some(key) = folded_key(&entry.surface) {
                     // the first spelling added answers for the others
-                    self.by_folded.entry(key).or_insert(i);
+                    self.by_folded.entry(key.into_owned()).or_insert(i);
                 }
                 self.by_surface.insert(entry.surface.clone(), i);
                 self.entries.push(entry);
@@ -194,7 +202,7 @@ impl Lexicon {
     pub fn get(&self, surface: &str) -> Option<&LexEntry> {
         let i = match self.by_surface.get(surface) {
             Some(&i) => i,
-            None => *self.by_folded.get(&folded_key(surface)?)?,
+            None => *self.by_folded.get(folded_key(surface)?.as_ref())?,
         };
         Some(&self.entries[i])
     }
@@ -217,15 +225,16 @@ impl Lexicon {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn latin_names_are_found_in_any_case() {
-        let lex = super::Lexicon::builtin();
+        let lex = Lexicon::builtin();
         assert_eq!(lex.get("visa").map(|e| e.canonical.as_str()), Some("Visa"));
+        assert_eq!(lex.get("VISA").map(|e| e.canonical.as_str()), Some("Visa"));
         assert!(lex.get("ea").is_none());
         assert!(lex.get("EA").is_some());
     }
-
-    use super::*;
 
     #[test]
     fn builtin_files_parse_cleanly() {

@@ -96,6 +96,23 @@ fn rule_file_errors_name_file_line_column_and_rule() {
     assert!(msg.contains("`end` stands alone"), "{msg}");
 }
 
+/// The texts of the entities a rule file alone (no built-in rules) finds.
+fn entity_texts(name: &str, toml: &str) -> impl Fn(&str) -> Vec<String> {
+    let ex = Extractor::builder()
+        .default_rules(false)
+        .rules_source(name, toml)
+        .build()
+        .unwrap();
+    move |text: &str| {
+        ex.extract(text)
+            .unwrap()
+            .entities
+            .into_iter()
+            .map(|e| e.text)
+            .collect()
+    }
+}
+
 #[test]
 fn end_matches_only_where_the_sentence_ends() {
     let toml = r#"
@@ -105,19 +122,7 @@ kind = "entity"
 pattern = [{ regex = '\p{Han}+', name = "o" }, { text = "集团" }, { end = true }]
 entity = { type = "ORG", capture = "o" }
 "#;
-    let ex = Extractor::builder()
-        .default_rules(false)
-        .rules_source("end.toml", toml)
-        .build()
-        .unwrap();
-    let found = |text: &str| -> Vec<String> {
-        ex.extract(text)
-            .unwrap()
-            .entities
-            .into_iter()
-            .map(|e| e.text)
-            .collect()
-    };
+    let found = entity_texts("end.toml", toml);
     assert_eq!(found("他们收购了星海集团"), ["星海"]);
     assert!(found("他们收购了星海集团。").is_empty());
     assert!(found("星海集团宣布").is_empty());
@@ -132,19 +137,7 @@ kind = "entity"
 pattern = [{ not = { any = [[{ words = ["该", "这"] }], [{ pos = "m" }]] }, name = "o" }, { text = "集团" }]
 entity = { type = "ORG", capture = "o" }
 "#;
-    let ex = Extractor::builder()
-        .default_rules(false)
-        .rules_source("not_any.toml", toml)
-        .build()
-        .unwrap();
-    let found = |text: &str| -> Vec<String> {
-        ex.extract(text)
-            .unwrap()
-            .entities
-            .into_iter()
-            .map(|e| e.text)
-            .collect()
-    };
+    let found = entity_texts("not_any.toml", toml);
     assert_eq!(found("星海集团发布公告"), ["星海"]);
     assert!(found("该集团发布公告").is_empty());
     assert!(found("两个集团发布公告").is_empty());

@@ -29,6 +29,14 @@ fn is_government(name: &str) -> bool {
         .any(|s| name.ends_with(s))
 }
 
+/// An exchange or an association named like a company (上海证券交易所 and
+/// 上海证券) is none of its units.
+fn is_exchange_or_association(name: &str) -> bool {
+    ["交易所", "协会", "学会", "研究会", "商会", "联合会"]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
 fn is_group_name(name: &str) -> bool {
     group_core(name).1
 }
@@ -88,14 +96,9 @@ pub(crate) fn subsidiaries_by_name(
                 let Some(rest) = cname.strip_prefix(core) else {
                     continue;
                 };
-                if is_government(pname) || is_government(&parent.canonical) {
-                    continue;
-                }
-                // an exchange or an association named like a company
-                // (上海证券交易所, 上海证券) is none of its units
-                if ["交易所", "协会", "学会", "研究会", "商会", "联合会"]
-                    .iter()
-                    .any(|s| cname.ends_with(s))
+                if is_government(pname)
+                    || is_government(&parent.canonical)
+                    || is_exchange_or_association(cname)
                 {
                     continue;
                 }

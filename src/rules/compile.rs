@@ -811,20 +811,7 @@ fn compile_elem(
         (false, None) => (1, 1),
     };
     if e.end {
-        if e.text.is_some()
-            || e.words.is_some()
-            || e.regex.is_some()
-            || e.pos.is_some()
-            || e.lexicon.is_some()
-            || e.entity.is_some()
-            || e.time.is_some()
-            || e.any.is_some()
-            || e.not.is_some()
-            || e.skip.is_some()
-            || e.name.is_some()
-            || e.optional
-            || e.repeat.is_some()
-        {
+        if has_item_conditions(e) || shapes_items(e) || e.any.is_some() {
             return Err(ctx.err("`end` stands alone in its element"));
         }
         return Ok(Elem::End);
@@ -865,6 +852,24 @@ fn compile_elem(
         max,
         cap,
     })
+}
+
+/// Whether an element says something of the item it takes.
+fn has_item_conditions(e: &ElemDef) -> bool {
+    e.text.is_some()
+        || e.words.is_some()
+        || e.regex.is_some()
+        || e.pos.is_some()
+        || e.lexicon.is_some()
+        || e.entity.is_some()
+        || e.time.is_some()
+        || e.not.is_some()
+}
+
+/// Whether an element says how many items it takes or what it captures:
+/// nothing a condition on one item (`not`) or an `end` may say.
+fn shapes_items(e: &ElemDef) -> bool {
+    e.skip.is_some() || e.repeat.is_some() || e.optional || e.name.is_some()
 }
 
 fn conds_of(
@@ -922,7 +927,7 @@ fn conds_of(
         conds.push(Cond::Regex(build_regex(&format!("^(?:{r})$"), ctx)?));
     }
     if let Some(n) = &e.not {
-        if n.skip.is_some() || n.repeat.is_some() || n.optional || n.name.is_some() {
+        if shapes_items(n) || n.end {
             return Err(ctx.err("`not` takes conditions on one item only"));
         }
         let mut inner = conds_of(n, needs, uses_lexicon, ctx)?;
@@ -933,13 +938,7 @@ fn conds_of(
                 let [one] = alt.as_slice() else {
                     return Err(ctx.err("`not` takes alternatives of one item each"));
                 };
-                if one.skip.is_some()
-                    || one.any.is_some()
-                    || one.repeat.is_some()
-                    || one.optional
-                    || one.name.is_some()
-                    || one.macro_.is_some()
-                {
+                if shapes_items(one) || one.end || one.any.is_some() || one.macro_.is_some() {
                     return Err(ctx.err("`not` takes conditions on one item only"));
                 }
                 sets.push(conds_of(one, needs, uses_lexicon, ctx)?);

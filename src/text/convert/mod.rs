@@ -107,7 +107,7 @@ pub trait Convert: Send + Sync + fmt::Debug {
 /// ```
 /// use zhextract::text::{Convert, OpenccConverter, Variant};
 /// let c = OpenccConverter::builtin(Variant::T2s).unwrap();
-/// assert_eq!(c.convert("天貓在微信賣貨").text, "天猫在微信卖货");
+/// assert_eq!(c.convert("電腦與網絡").text, "电脑与网络");
 /// ```
 pub struct OpenccConverter {
     variant_name: String,
