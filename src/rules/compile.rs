@@ -15,7 +15,7 @@ use toml::Spanned;
 use super::format::{
     ElemDef, FieldDef, IntOrCapture, RuleDef, RuleFile, RuleKind, TestDef, TimeOut,
 };
-use super::pattern::{Cond, Elem, Pattern};
+use super::pattern::{Cond, Elem, Pattern, StartIndex, Vocab, WordSet};
 use crate::document::{EntityType, Grain, Predicate, TimeKind, TimeMod};
 use crate::error::{Error, Result};
 use crate::extract::calendars::Calendar;
@@ -144,13 +144,17 @@ pub(crate) struct Inner {
     pub(crate) regex_order: Vec<Vec<usize>>,
     /// Per stage: rule ids by pattern id.
     pub(crate) stage_patterns: Vec<FxHashMap<usize, Vec<usize>>>,
+    /// Per stage: which of its patterns may start at an item.
+    pub(crate) stage_starts: Vec<StartIndex>,
     pub(crate) stage_regexes: Vec<FxHashMap<usize, Vec<usize>>>,
     pub(crate) uses_lexicon: bool,
+    /// The words conditions name (see [`Vocab`]).
+    pub(crate) vocab: Vocab,
     pub(crate) tests: Vec<RuleTest>,
-    /// Patterns anchored on each anchor word.
-    pub(crate) word_patterns: Vec<Vec<usize>>,
-    /// Patterns anchored on something other than a word.
-    pub(crate) other_patterns: Vec<usize>,
+    /// Patterns anchored on each anchor word: (stage index, pattern id).
+    pub(crate) word_patterns: Vec<Vec<(usize, usize)>>,
+    /// Per stage: patterns anchored on something other than a word.
+    pub(crate) other_patterns: Vec<Vec<usize>>,
     /// Regexes gated on each anchor word.
     pub(crate) word_regexes: Vec<Vec<usize>>,
     /// Whether a regex runs only where its gate words are (else over the text).
@@ -264,12 +268,21 @@ struct Compiler {
     regexes: Vec<Regex>,
     regex_keys: FxHashMap<String, usize>,
     ids: FxHashMap<String, (usize, usize)>,
-    uses_lexicon: bool,
+    shared: Shared,
     tests: Vec<RuleTest>,
     /// (rule index, stage, needs entity?, needs time?) for the stage check.
     needs: Vec<(usize, u32, BTreeSet<String>, bool)>,
     /// (file, line, col) of each rule, for late errors.
     places: Vec<(usize, usize, usize)>,
+}
+
+/// What compiled patterns share across rules.
+#[derive(Default)]
+struct Shared {
+    /// The words `text` and `words` conditions name.
+    vocab: Vocab,
+    /// Whether a condition consults the lexicon.
+    uses_lexicon: bool,
 }
 
 struct Ctx<'a> {
@@ -356,13 +369,7 @@ impl Compiler {
                 }
                 let mut names = Vec::new();
                 let mut needs = (BTreeSet::new(), false);
-                let elems = compile_seq(
-                    &expanded,
-                    &mut names,
-                    &mut needs,
-                    &mut self.uses_lexicon,
-                    ctx,
-                )?;
+                let elems = compile_seq(&expanded, &mut names, &mut needs, &mut self.shared, ctx)?;
                 if elems.is_empty() {
                     return Err(ctx.err("empty pattern"));
                 }
@@ -576,7 +583,14 @@ impl Compiler {
         let anchors: Vec<Anchor> = self
             .patterns
             .iter()
-            .map(|p| anchor_of(&p.elems, &mut anchor_words, &mut word_ids))
+            .map(|p| {
+                anchor_of(
+                    &p.elems,
+                    &self.shared.vocab,
+                    &mut anchor_words,
+                    &mut word_ids,
+                )
+            })
             .collect();
         // regexes are gated the same way: run only over the sentences that
         // hold one of the literals every match contains
@@ -588,15 +602,7 @@ impl Compiler {
                     .map(|lits| intern(lits, &mut anchor_words, &mut word_ids))
             })
             .collect();
-        let mut word_patterns = vec![Vec::new(); anchor_words.len()];
         let mut word_regexes = vec![Vec::new(); anchor_words.len()];
-        let mut other_patterns = Vec::new();
-        for (pid, a) in anchors.iter().enumerate() {
-            match a {
-                Anchor::Words(ws) => ws.iter().for_each(|&w| word_patterns[w].push(pid)),
-                _ => other_patterns.push(pid),
-            }
-        }
         for (rid, g) in regex_gates.iter().enumerate() {
             for &w in g.iter().flatten() {
                 word_regexes[w].push(rid);
@@ -617,12 +623,34 @@ impl Compiler {
                 Finder::Regex(x) => stage_regexes[s].entry(x).or_default().push(i),
             }
         }
+        // pattern ids by gate word and stage, so a stage's candidates need
+        // no lookup of the stage's patterns
+        let mut word_patterns = vec![Vec::new(); anchor_words.len()];
+        let mut other_patterns = vec![Vec::new(); stages.len()];
+        for (si, pats) in stage_patterns.iter().enumerate() {
+            let mut ids: Vec<usize> = pats.keys().copied().collect();
+            ids.sort_unstable();
+            for pid in ids {
+                match &anchors[pid] {
+                    Anchor::Words(ws) => ws.iter().for_each(|&w| word_patterns[w].push((si, pid))),
+                    _ => other_patterns[si].push(pid),
+                }
+            }
+        }
         let regex_order: Vec<Vec<usize>> = stage_regexes
             .iter()
             .map(|m| {
                 let mut ids: Vec<usize> = m.keys().copied().collect();
                 ids.sort_unstable();
                 ids
+            })
+            .collect();
+        let stage_starts = stage_patterns
+            .iter()
+            .map(|pats| {
+                let mut ids: Vec<usize> = pats.keys().copied().collect();
+                ids.sort_unstable();
+                StartIndex::new(&self.patterns, ids, &self.shared.vocab)
             })
             .collect();
         Ok(RuleSet {
@@ -643,9 +671,11 @@ impl Compiler {
                 stages,
                 anchor_ac,
                 regex_order,
+                stage_starts,
                 stage_patterns,
                 stage_regexes,
-                uses_lexicon: self.uses_lexicon,
+                uses_lexicon: self.shared.uses_lexicon,
+                vocab: self.shared.vocab,
                 tests: self.tests,
                 word_patterns,
                 other_patterns,
@@ -774,11 +804,11 @@ fn compile_seq(
     seq: &[ElemDef],
     names: &mut Vec<String>,
     needs: &mut (BTreeSet<String>, bool),
-    uses_lexicon: &mut bool,
+    shared: &mut Shared,
     ctx: &Ctx<'_>,
 ) -> Result<Vec<Elem>> {
     seq.iter()
-        .map(|e| compile_elem(e, names, needs, uses_lexicon, ctx))
+        .map(|e| compile_elem(e, names, needs, shared, ctx))
         .collect()
 }
 
@@ -786,7 +816,7 @@ fn compile_elem(
     e: &ElemDef,
     names: &mut Vec<String>,
     needs: &mut (BTreeSet<String>, bool),
-    uses_lexicon: &mut bool,
+    shared: &mut Shared,
     ctx: &Ctx<'_>,
 ) -> Result<Elem> {
     let cap = match &e.name {
@@ -833,7 +863,7 @@ fn compile_elem(
     if let Some(alts) = &e.any {
         let alts = alts
             .iter()
-            .map(|seq| compile_seq(seq, names, needs, uses_lexicon, ctx))
+            .map(|seq| compile_seq(seq, names, needs, shared, ctx))
             .collect::<Result<Vec<_>>>()?;
         return Ok(Elem::Alt {
             alts,
@@ -842,7 +872,7 @@ fn compile_elem(
             cap,
         });
     }
-    let conds = conds_of(e, needs, uses_lexicon, ctx)?;
+    let conds = conds_of(e, needs, shared, ctx)?;
     if conds.is_empty() {
         return Err(ctx.err("an element needs a condition (text, words, regex, pos, lexicon, entity, time, not, skip, any, end or macro)"));
     }
@@ -875,18 +905,19 @@ fn shapes_items(e: &ElemDef) -> bool {
 fn conds_of(
     e: &ElemDef,
     needs: &mut (BTreeSet<String>, bool),
-    uses_lexicon: &mut bool,
+    shared: &mut Shared,
     ctx: &Ctx<'_>,
 ) -> Result<Vec<Cond>> {
     let mut conds = Vec::new();
     if let Some(t) = &e.text {
-        conds.push(Cond::Text(t.clone()));
+        conds.push(Cond::Text(shared.vocab.intern(t)));
     }
     if let Some(w) = &e.words {
         if w.is_empty() {
             return Err(ctx.err("`words` is empty"));
         }
-        conds.push(Cond::Words(w.iter().cloned().collect()));
+        let ids = w.iter().map(|w| shared.vocab.intern(w)).collect();
+        conds.push(Cond::Words(WordSet::new(ids)));
     }
     if let Some(p) = &e.pos {
         conds.push(Cond::Pos(
@@ -904,7 +935,7 @@ fn conds_of(
         }
     };
     if let Some(l) = &e.lexicon {
-        *uses_lexicon = true;
+        shared.uses_lexicon = true;
         conds.push(Cond::Lexicon(entity_type(l)?));
     }
     if let Some(t) = &e.entity {
@@ -930,7 +961,7 @@ fn conds_of(
         if shapes_items(n) || n.end {
             return Err(ctx.err("`not` takes conditions on one item only"));
         }
-        let mut inner = conds_of(n, needs, uses_lexicon, ctx)?;
+        let mut inner = conds_of(n, needs, shared, ctx)?;
         // not = { any = [[{ words = […] }], [{ entity = "*" }]] }: none of them
         if let Some(alts) = &n.any {
             let mut sets = Vec::with_capacity(alts.len());
@@ -941,7 +972,7 @@ fn conds_of(
                 if shapes_items(one) || one.end || one.any.is_some() || one.macro_.is_some() {
                     return Err(ctx.err("`not` takes conditions on one item only"));
                 }
-                sets.push(conds_of(one, needs, uses_lexicon, ctx)?);
+                sets.push(conds_of(one, needs, shared, ctx)?);
             }
             inner.push(Cond::AnyOf(sets));
         }
@@ -1076,10 +1107,11 @@ fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) ->
 /// the kind of item every match needs.
 fn anchor_of(
     elems: &[Elem],
+    vocab: &Vocab,
     words: &mut Vec<String>,
     ids: &mut FxHashMap<String, usize>,
 ) -> Anchor {
-    if let Some(lits) = literals_of(elems) {
+    if let Some(lits) = literals_of(elems, vocab) {
         return Anchor::Words(intern(lits, words, ids));
     }
     let mut fallback = Anchor::Always;
@@ -1196,31 +1228,41 @@ const MAX_GATE_WORDS: usize = 2000;
 /// says so: the required element (an item, or alternatives that each have
 /// literals) whose literals are the rarest, judged by their shortest literal
 /// (longer words are rarer), then by fewer literals.
-fn literals_of(elems: &[Elem]) -> Option<Vec<String>> {
+fn literals_of(elems: &[Elem], vocab: &Vocab) -> Option<Vec<String>> {
     let mut best: Option<Vec<String>> = None;
     for e in elems {
         let found = match e {
-            Elem::Item { conds, min, .. } if *min > 0 => conds.iter().find_map(|c| match c {
-                Cond::Text(t) if !t.is_empty() => Some(vec![t.clone()]),
-                // a long word list gates nothing (its words are everywhere) and
-                // would make the shared automaton big: such a pattern falls back
-                // to its entity or lexicon anchor
-                Cond::Words(w)
-                    if !w.is_empty()
-                        && w.len() <= MAX_GATE_WORDS
-                        && w.iter().all(|l| !l.is_empty()) =>
-                {
-                    let mut v: Vec<String> = w.iter().cloned().collect();
-                    v.sort();
-                    Some(v)
-                }
-                _ => None,
-            }),
+            Elem::Item { conds, min, .. } if *min > 0 => conds
+                .iter()
+                .filter_map(|c| match c {
+                    Cond::Text(t) if !vocab.word(*t).is_empty() => {
+                        Some(vec![vocab.word(*t).to_string()])
+                    }
+                    // a long word list gates nothing (its words are everywhere) and
+                    // would make the shared automaton big: such a pattern falls back
+                    // to its entity or lexicon anchor
+                    Cond::Words(w) if w.len() <= MAX_GATE_WORDS => {
+                        let mut v: Vec<String> = w
+                            .ids()
+                            .into_iter()
+                            .map(|id| vocab.word(id).to_string())
+                            .collect();
+                        v.sort();
+                        (!v.is_empty() && v.iter().all(|l| !l.is_empty())).then_some(v)
+                    }
+                    // an item's text is a piece of its sentence: what the
+                    // item's regex needs, the sentence holds
+                    Cond::Regex(r) => {
+                        regex_literals(r.as_str()).filter(|v| v.len() <= MAX_GATE_WORDS)
+                    }
+                    _ => None,
+                })
+                .max_by(|a, b| literal_rank(a).cmp(&literal_rank(b))),
             Elem::Alt { alts, min, .. } if *min > 0 => {
                 let mut all = Vec::new();
                 let mut every = true;
                 for alt in alts {
-                    match literals_of(alt) {
+                    match literals_of(alt, vocab) {
                         Some(v) => all.extend(v),
                         None => {
                             every = false;

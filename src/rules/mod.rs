@@ -334,12 +334,9 @@ impl RuleSet {
         // anchor words present in each sentence
         let mut present: Vec<Vec<usize>> = vec![Vec::new(); n_sent];
         if let Some(ac) = &r.anchor_ac {
-            for m in ac.find_overlapping_iter(text) {
-                let k = input.sentences.partition_point(|s| s.end <= m.start());
-                if k < n_sent
-                    && input.sentences[k].start <= m.start()
-                    && m.end() <= input.sentences[k].end
-                {
+            // sentence by sentence: a gate word counts only inside one
+            for (k, s) in input.sentences.iter().enumerate() {
+                for m in ac.find_overlapping_iter(&text[s.clone()]) {
                     present[k].push(m.pattern().as_usize());
                 }
             }
@@ -365,12 +362,15 @@ impl RuleSet {
         } else {
             vec![None; input.tokens.len()]
         };
-        let lex_of = |s: &str| {
-            if r.uses_lexicon {
+        // the tokens' numbers in the rules' vocabulary, for word conditions
+        let tok_word: Vec<u32> = input.tokens.iter().map(|t| r.vocab.get(t.text)).collect();
+        let look = |s: &str| {
+            let lex = if r.uses_lexicon {
                 input.lexicon.get(s)
             } else {
                 None
-            }
+            };
+            (lex, r.vocab.get(s))
         };
         let mut hits = Hits::default();
         for (si, _stage) in r.stages.iter().enumerate() {
@@ -379,12 +379,14 @@ impl RuleSet {
             if !pats.is_empty() {
                 let mut seen = vec![usize::MAX; r.patterns.len()];
                 let mut cands: Vec<usize> = Vec::new();
+                // start items of each candidate pattern in the sentence
+                let mut starts: Vec<Vec<u32>> = vec![Vec::new(); r.patterns.len()];
                 for (k, s) in input.sentences.iter().enumerate() {
                     // which patterns have a chance here, before building items
                     cands.clear();
                     for &w in &present[k] {
-                        for &pid in &r.word_patterns[w] {
-                            if seen[pid] != k && pats.contains_key(&pid) {
+                        for &(stage, pid) in &r.word_patterns[w] {
+                            if stage == si && seen[pid] != k {
                                 seen[pid] = k;
                                 cands.push(pid);
                             }
@@ -400,7 +402,7 @@ impl RuleSet {
                         hits.times.get(i).is_some_and(|t| inside(t.start, t.end))
                     };
                     let has_lex = tok_lex[sent_tokens[k].clone()].iter().any(Option::is_some);
-                    for &pid in &r.other_patterns {
+                    for &pid in &r.other_patterns[si] {
                         let go = match &r.anchors[pid] {
                             Anchor::Always => true,
                             Anchor::Entity => has_entity,
@@ -408,7 +410,7 @@ impl RuleSet {
                             Anchor::Lexicon => has_lex,
                             Anchor::Words(_) => false,
                         };
-                        if go && seen[pid] != k && pats.contains_key(&pid) {
+                        if go && seen[pid] != k {
                             seen[pid] = k;
                             cands.push(pid);
                         }
@@ -421,12 +423,21 @@ impl RuleSet {
                         s,
                         &input.tokens[sent_tokens[k].clone()],
                         &tok_lex[sent_tokens[k].clone()],
+                        &tok_word[sent_tokens[k].clone()],
                         &hits,
-                        &lex_of,
+                        &look,
                     );
+                    for (i, it) in items.iter().enumerate() {
+                        let i = i as u32;
+                        r.stage_starts[si].each_at(it, |pid| {
+                            if seen[pid] == k && starts[pid].last() != Some(&i) {
+                                starts[pid].push(i);
+                            }
+                        });
+                    }
                     let mut run_pattern = |pid: usize| {
                         let Some(rules) = pats.get(&pid) else { return };
-                        for (a, b, caps) in r.patterns[pid].find_all(&items) {
+                        for (a, b, caps) in r.patterns[pid].find_all_at(&items, &starts[pid]) {
                             let whole = (items[a].start, items[b - 1].end);
                             let spans: Vec<Option<(usize, usize)>> = caps
                                 .iter()
@@ -461,6 +472,9 @@ impl RuleSet {
                     };
                     for &pid in &cands {
                         run_pattern(pid);
+                    }
+                    for &pid in &cands {
+                        starts[pid].clear();
                     }
                 }
             }
@@ -579,8 +593,9 @@ fn build_items<'t>(
     s: &Range<usize>,
     tokens: &[Token<'t>],
     lexs: &[Option<&'t crate::lexicon::LexEntry>],
+    words: &[u32],
     hits: &Hits,
-    lex_of: &dyn Fn(&str) -> Option<&'t crate::lexicon::LexEntry>,
+    look: &dyn Fn(&str) -> (Option<&'t crate::lexicon::LexEntry>, u32),
 ) -> Vec<Item<'t>> {
     // overlays inside the sentence, disjoint, by start
     let mut overlays: Vec<Item<'t>> = Vec::new();
@@ -598,6 +613,7 @@ fn build_items<'t>(
                 entity: Some((i, e.kind.clone())),
                 time: None,
                 lex: None,
+                word: look(&text[e.start..e.end]).1,
             });
         }
     }
@@ -626,6 +642,7 @@ fn build_items<'t>(
                 entity: None,
                 time: Some((i, t.value.kind)),
                 lex: None,
+                word: look(&text[t.start..t.end]).1,
             });
         }
     }
@@ -634,20 +651,21 @@ fn build_items<'t>(
         return tokens
             .iter()
             .zip(lexs)
-            .map(|(t, &lex)| Item::token(t, lex))
+            .zip(words)
+            .map(|((t, &lex), &word)| Item::token(t, lex, word))
             .collect();
     }
     let mut items = Vec::with_capacity(tokens.len());
     let mut o = overlays.into_iter().peekable();
     let mut cursor = s.start; // everything before is emitted
-    for (t, &lex) in tokens.iter().zip(lexs) {
+    for ((t, &lex), &word) in tokens.iter().zip(lexs).zip(words) {
         while let Some(ov) = o.peek() {
             if ov.start < t.end() {
                 let ov = o.next().expect("peeked");
                 // the part of a token before the overlay
                 let from = t.start().max(cursor);
                 if from < ov.start && ov.start < t.end() {
-                    items.push(piece(text, from, ov.start, t.pos, lex_of));
+                    items.push(piece(text, from, ov.start, t.pos, look));
                 }
                 cursor = cursor.max(ov.end);
                 items.push(ov);
@@ -660,9 +678,9 @@ fn build_items<'t>(
         }
         let from = t.start().max(cursor);
         if from == t.start() {
-            items.push(Item::token(t, lex));
+            items.push(Item::token(t, lex, word));
         } else {
-            items.push(piece(text, from, t.end(), t.pos, lex_of));
+            items.push(piece(text, from, t.end(), t.pos, look));
         }
         cursor = t.end();
     }
@@ -675,9 +693,10 @@ fn piece<'t>(
     a: usize,
     b: usize,
     pos: Tag,
-    lex_of: &dyn Fn(&str) -> Option<&'t crate::lexicon::LexEntry>,
+    look: &dyn Fn(&str) -> (Option<&'t crate::lexicon::LexEntry>, u32),
 ) -> Item<'t> {
     let t = &text[a..b];
+    let (lex, word) = look(t);
     Item {
         text: t,
         start: a,
@@ -685,7 +704,8 @@ fn piece<'t>(
         pos,
         entity: None,
         time: None,
-        lex: lex_of(t),
+        lex,
+        word,
     }
 }
 
@@ -1179,6 +1199,85 @@ mod tests {
             out.push(start..text.len());
         }
         out
+    }
+
+    /// The start index and the gate words only skip work: every match a
+    /// pattern has when tried at every item of every sentence is found at
+    /// the starts the index gives, and its sentence holds a gate word. Text:
+    /// the rule files' own test sentences, with all the entities and times
+    /// the rules find standing in for their tokens.
+    #[test]
+    fn start_index_and_gates_miss_no_match() {
+        let rules = RuleSet::builtin().unwrap();
+        let r = &rules.inner;
+        let text: String = r
+            .tests
+            .iter()
+            .map(|t| format!("{}\n", t.def.text))
+            .collect();
+        let sentences = crate::segment::split_sentences(&text);
+        let lexicon = Lexicon::builtin();
+        let tokenizer = crate::segment::Tokenizer::new(&lexicon, true);
+        let mut tokens = Vec::new();
+        for s in &sentences {
+            tokenizer.tokenize_into(&text[s.clone()], s.start, &mut tokens);
+        }
+        let input = Input {
+            text: &text,
+            sentences: &sentences,
+            tokens: &tokens,
+            lexicon: &lexicon,
+            reference: None,
+            bias: TimeBias::Past,
+        };
+        let hits = rules.run(&input);
+        assert!(hits.entities.len() > 100 && hits.times.len() > 20);
+        let (mut tried, mut matched) = (0, 0);
+        let mut t = 0;
+        for s in &sentences {
+            let from = t;
+            while t < tokens.len() && tokens[t].end() <= s.end {
+                t += 1;
+            }
+            let toks = &tokens[from..t];
+            let lexs: Vec<_> = toks.iter().map(|t| lexicon.get(t.text)).collect();
+            let words: Vec<u32> = toks.iter().map(|t| r.vocab.get(t.text)).collect();
+            let look = |x: &str| (lexicon.get(x), r.vocab.get(x));
+            let items = build_items(&text, s, toks, &lexs, &words, &hits, &look);
+            for (si, pats) in r.stage_patterns.iter().enumerate() {
+                let mut starts = vec![Vec::new(); r.patterns.len()];
+                for (i, it) in items.iter().enumerate() {
+                    r.stage_starts[si].each_at(it, |pid| {
+                        if starts[pid].last() != Some(&(i as u32)) {
+                            starts[pid].push(i as u32);
+                        }
+                    });
+                }
+                for &pid in pats.keys() {
+                    let all = r.patterns[pid].find_all(&items);
+                    tried += 1;
+                    if all.is_empty() {
+                        continue;
+                    }
+                    matched += 1;
+                    let at = r.patterns[pid].find_all_at(&items, &starts[pid]);
+                    assert_eq!(all, at, "pattern {pid} in {:?}", &text[s.clone()]);
+                    if let Anchor::Words(ws) = &r.anchors[pid] {
+                        let ac = r.anchor_ac.as_ref().unwrap();
+                        let present: Vec<usize> = ac
+                            .find_overlapping_iter(&text[s.clone()])
+                            .map(|m| m.pattern().as_usize())
+                            .collect();
+                        assert!(
+                            ws.iter().any(|w| present.contains(w)),
+                            "pattern {pid} matched in {:?} without a gate word",
+                            &text[s.clone()]
+                        );
+                    }
+                }
+            }
+        }
+        assert!(matched > 150, "{matched} of {tried}");
     }
 
     #[test]

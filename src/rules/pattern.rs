@@ -3,7 +3,7 @@
 //! standing in for the tokens they cover).
 
 use regex::Regex;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::document::{EntityType, TimeKind};
 use crate::lexicon::LexEntry;
@@ -21,11 +21,18 @@ pub(crate) struct Item<'t> {
     /// Index into the stage's time list, and its kind.
     pub(crate) time: Option<(usize, TimeKind)>,
     pub(crate) lex: Option<&'t LexEntry>,
+    /// The text's number in the rules' [`Vocab`] ([`Vocab::NONE`]: a word
+    /// no condition names).
+    pub(crate) word: u32,
 }
 
 impl<'t> Item<'t> {
     /// A plain token as an item.
-    pub(crate) fn token(t: &crate::segment::Token<'t>, lex: Option<&'t LexEntry>) -> Self {
+    pub(crate) fn token(
+        t: &crate::segment::Token<'t>,
+        lex: Option<&'t LexEntry>,
+        word: u32,
+    ) -> Self {
         Item {
             text: t.text,
             start: t.start(),
@@ -34,6 +41,91 @@ impl<'t> Item<'t> {
             entity: None,
             time: None,
             lex,
+            word,
+        }
+    }
+}
+
+/// Every word the rules' `text` and `words` conditions name, numbered: an
+/// item's text is looked up once, then conditions compare numbers instead of
+/// hashing the text again for each of them.
+#[derive(Debug, Default)]
+pub(crate) struct Vocab {
+    ids: FxHashMap<Box<str>, u32>,
+    words: Vec<Box<str>>,
+}
+
+impl Vocab {
+    /// The number of a text no condition names.
+    pub(crate) const NONE: u32 = u32::MAX;
+
+    /// The word's number, added if new.
+    pub(crate) fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        // fewer words than u32::MAX: rule files are limited in size
+        let id = u32::try_from(self.words.len()).unwrap_or(Self::NONE - 1);
+        self.words.push(word.into());
+        self.ids.insert(word.into(), id);
+        id
+    }
+
+    /// The text's number, or [`Vocab::NONE`].
+    pub(crate) fn get(&self, text: &str) -> u32 {
+        self.ids.get(text).copied().unwrap_or(Self::NONE)
+    }
+
+    /// The word numbered `id`.
+    pub(crate) fn word(&self, id: u32) -> &str {
+        self.words.get(id as usize).map_or("", |w| w)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.words.len()
+    }
+}
+
+/// The numbers of a `words` list: a few compared one by one, many hashed.
+#[derive(Debug, Clone)]
+pub(crate) enum WordSet {
+    Few(Box<[u32]>),
+    Many(FxHashSet<u32>),
+}
+
+impl WordSet {
+    pub(crate) fn new(mut ids: Vec<u32>) -> Self {
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() <= 8 {
+            WordSet::Few(ids.into())
+        } else {
+            WordSet::Many(ids.into_iter().collect())
+        }
+    }
+
+    fn contains(&self, id: u32) -> bool {
+        match self {
+            WordSet::Few(ids) => ids.contains(&id),
+            WordSet::Many(ids) => ids.contains(&id),
+        }
+    }
+
+    pub(crate) fn ids(&self) -> Vec<u32> {
+        match self {
+            WordSet::Few(ids) => ids.to_vec(),
+            WordSet::Many(ids) => {
+                let mut v: Vec<u32> = ids.iter().copied().collect();
+                v.sort_unstable();
+                v
+            }
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            WordSet::Few(ids) => ids.len(),
+            WordSet::Many(ids) => ids.len(),
         }
     }
 }
@@ -86,8 +178,10 @@ impl TagSet {
 /// A condition on one item.
 #[derive(Debug, Clone)]
 pub(crate) enum Cond {
-    Text(String),
-    Words(FxHashSet<String>),
+    /// The item's text is this word of the [`Vocab`].
+    Text(u32),
+    /// The item's text is one of these words.
+    Words(WordSet),
     Regex(Regex),
     /// Exact tags, or prefixes written `n*`.
     Pos(TagSet),
@@ -102,8 +196,8 @@ pub(crate) enum Cond {
 impl Cond {
     fn holds(&self, it: &Item<'_>) -> bool {
         match self {
-            Cond::Text(t) => it.text == t,
-            Cond::Words(w) => w.contains(it.text),
+            Cond::Text(t) => it.word == *t,
+            Cond::Words(w) => it.word != Vocab::NONE && w.contains(it.word),
             Cond::Regex(r) => r.is_match(it.text),
             Cond::Pos(tags) => tags.holds(it),
             Cond::Lexicon(ty) => it
@@ -199,7 +293,20 @@ impl Pattern {
 
     /// All non-overlapping leftmost matches, longest (or shortest, if the
     /// pattern says so) at each start: (start item, end item, captures).
+    #[cfg(test)]
     pub(crate) fn find_all(&self, items: &[Item<'_>]) -> Vec<(usize, usize, Caps)> {
+        let all: Vec<u32> = (0..items.len() as u32).collect();
+        self.find_all_at(items, &all)
+    }
+
+    /// What [`Pattern::find_all`] finds, trying only the given start items
+    /// (ascending): every item where a match could start must be among them
+    /// (a [`StartIndex`] tells which).
+    pub(crate) fn find_all_at(
+        &self,
+        items: &[Item<'_>],
+        starts: &[u32],
+    ) -> Vec<(usize, usize, Caps)> {
         let mut out = Vec::new();
         // what the first item must be is checked before any backtracking starts
         let first = self.first.as_ref();
@@ -213,12 +320,16 @@ impl Pattern {
             fill: false,
         };
         let mut at = 0;
-        while at < items.len() {
+        for &start in starts {
+            let start = start as usize;
+            if start < at || start >= items.len() {
+                continue;
+            }
+            at = start;
             if first.is_some_and(|any| {
                 !any.iter()
                     .any(|conds| conds.iter().all(|c| c.holds(&items[at])))
             }) {
-                at += 1;
                 continue;
             }
             search.best = None;
@@ -270,6 +381,158 @@ impl Pattern {
             Some((e, more)) if filled(&more) > captured => (e, more),
             _ => (end, caps),
         }
+    }
+
+    /// What an item must be for a match to start at it, as keys a
+    /// [`StartIndex`] can look up: for each alternative the pattern may begin
+    /// with, its most selective condition.
+    fn start_keys(&self) -> Vec<StartKey> {
+        let Some(first) = &self.first else {
+            return vec![StartKey::Any];
+        };
+        let mut keys = Vec::new();
+        for conds in first {
+            let mut best: Option<(u8, StartKey)> = None;
+            for c in conds {
+                let key = match c {
+                    Cond::Text(t) => (5, StartKey::Words(vec![*t])),
+                    Cond::Words(w) => (5, StartKey::Words(w.ids())),
+                    Cond::Entity(t) => (4, StartKey::Entity(t.as_ref().map(entity_slot))),
+                    Cond::Time(_) => (4, StartKey::Time),
+                    Cond::Lexicon(_) => (3, StartKey::Lexicon),
+                    Cond::Pos(t) => (2, StartKey::Tags(t.mask)),
+                    _ => continue,
+                };
+                if best.as_ref().is_none_or(|b| key.0 > b.0) {
+                    best = Some(key);
+                }
+            }
+            keys.push(best.map_or(StartKey::Any, |b| b.1));
+        }
+        keys
+    }
+}
+
+/// Entity types a [`StartIndex`] tells apart: the built-in ones, and one
+/// slot for every type a rule file invents.
+const ENTITY_SLOTS: usize = 11;
+
+fn entity_slot(t: &EntityType) -> usize {
+    match t {
+        EntityType::Person => 0,
+        EntityType::Org => 1,
+        EntityType::Location => 2,
+        EntityType::Product => 3,
+        EntityType::Event => 4,
+        EntityType::Title => 5,
+        EntityType::Money => 6,
+        EntityType::Percent => 7,
+        EntityType::Url => 8,
+        EntityType::Email => 9,
+        _ => 10,
+    }
+}
+
+/// See [`Pattern::start_keys`].
+enum StartKey {
+    Words(Vec<u32>),
+    Tags(u128),
+    /// An entity (of the type in this slot of [`entity_slot`]).
+    Entity(Option<usize>),
+    Time,
+    Lexicon,
+    Any,
+}
+
+/// Which patterns can start a match at an item, looked up by the item's
+/// text, tag and kind: most patterns begin with a word, a tag or an entity,
+/// so testing every pattern's first conditions at every item (the engine's
+/// main cost before) is left to the few that fit.
+#[derive(Debug, Default)]
+pub(crate) struct StartIndex {
+    /// Patterns by [`Vocab`] number: those of word `w` are
+    /// `word_patterns[word_from[w]..word_from[w + 1]]`.
+    word_from: Vec<u32>,
+    word_patterns: Vec<u32>,
+    tags: Vec<Vec<u32>>,
+    /// Patterns that start at any entity, and by type (see [`entity_slot`]).
+    entity: Vec<u32>,
+    entity_of: Vec<Vec<u32>>,
+    time: Vec<u32>,
+    lexicon: Vec<u32>,
+    any: Vec<u32>,
+}
+
+impl StartIndex {
+    /// The index of these patterns (ids into `patterns`).
+    pub(crate) fn new(
+        patterns: &[Pattern],
+        ids: impl IntoIterator<Item = usize>,
+        vocab: &Vocab,
+    ) -> Self {
+        let mut ix = StartIndex {
+            tags: vec![Vec::new(); Tag::NAMES.len()],
+            entity_of: vec![Vec::new(); ENTITY_SLOTS],
+            ..StartIndex::default()
+        };
+        let mut by_word: Vec<(u32, u32)> = Vec::new();
+        for pid in ids {
+            // pattern ids are indices into a list far shorter than 2^32
+            let id = pid as u32;
+            for key in patterns[pid].start_keys() {
+                match key {
+                    StartKey::Words(ws) => by_word.extend(ws.into_iter().map(|w| (w, id))),
+                    StartKey::Tags(mask) => {
+                        for (i, list) in ix.tags.iter_mut().enumerate() {
+                            if mask & (1u128 << i) != 0 {
+                                list.push(id);
+                            }
+                        }
+                    }
+                    StartKey::Entity(None) => ix.entity.push(id),
+                    StartKey::Entity(Some(slot)) => ix.entity_of[slot].push(id),
+                    StartKey::Time => ix.time.push(id),
+                    StartKey::Lexicon => ix.lexicon.push(id),
+                    StartKey::Any => ix.any.push(id),
+                }
+            }
+        }
+        by_word.sort_unstable();
+        by_word.dedup();
+        ix.word_from = Vec::with_capacity(vocab.len() + 1);
+        let mut at = 0;
+        for w in 0..=vocab.len() as u32 {
+            while at < by_word.len() && by_word[at].0 < w {
+                at += 1;
+            }
+            ix.word_from.push(at as u32);
+        }
+        ix.word_patterns = by_word.into_iter().map(|(_, p)| p).collect();
+        ix
+    }
+
+    /// Call `f` with every pattern that may start a match at `it` (a
+    /// pattern may come more than once).
+    pub(crate) fn each_at(&self, it: &Item<'_>, mut f: impl FnMut(usize)) {
+        let mut all = |ids: &[u32]| ids.iter().for_each(|&p| f(p as usize));
+        if let (Some(&a), Some(&b)) = (
+            self.word_from.get(it.word as usize),
+            self.word_from.get(it.word as usize + 1),
+        ) {
+            all(&self.word_patterns[a as usize..b as usize]);
+        }
+        all(&self.tags[it.pos.index()]);
+        if let Some((_, t)) = &it.entity {
+            all(&self.entity);
+            all(&self.entity_of[entity_slot(t)]);
+        }
+        if it.time.is_some() {
+            all(&self.time);
+        }
+        if it.lex.is_some() {
+            all(&self.lexicon);
+        }
+        all(&self.any);
     }
 }
 
@@ -476,6 +739,7 @@ mod tests {
             entity: None,
             time: None,
             lex: None,
+            word: Vocab::NONE,
         };
         assert!(set.holds(&item("nrfg")) && set.holds(&item("v")));
         assert!(!set.holds(&item("vn")) && !set.holds(&item("x")));
