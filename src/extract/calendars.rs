@@ -12,7 +12,7 @@ use calendrical_calculations::rata_die::RataDie;
 use jiff::civil::Date;
 
 /// A calendar a holiday's month and day are counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Calendar {
     /// The civil calendar: month and day as written.
     Gregorian,
@@ -47,9 +47,38 @@ fn to_date(rd: RataDie) -> Option<Date> {
     Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok()
 }
 
+/// Answers of [`dates_near`] already computed, on this thread.
+type NearCache = rustc_hash::FxHashMap<(Calendar, i32, u8, u8), Vec<Date>>;
+
+thread_local! {
+    // a lunar date costs microseconds of astronomy (new moons, solar
+    // terms), and a text names the same few holidays again and again
+    static NEAR: std::cell::RefCell<NearCache> = std::cell::RefCell::default();
+}
+
+/// Entries [`NEAR`] keeps before it starts over (a hostile text could name
+/// many distinct dates).
+const NEAR_CACHE_MAX: usize = 4096;
+
 /// Civil dates in or near civil `year` on which `month`/`day` of `cal` falls
 /// (more than one where the calendar's year straddles the civil one), sorted.
 pub(crate) fn dates_near(cal: Calendar, year: i32, month: u8, day: u8) -> Vec<Date> {
+    let key = (cal, year, month, day);
+    if let Some(v) = NEAR.with(|c| c.borrow().get(&key).cloned()) {
+        return v;
+    }
+    let v = compute_dates_near(cal, year, month, day);
+    NEAR.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= NEAR_CACHE_MAX {
+            c.clear();
+        }
+        c.insert(key, v.clone());
+    });
+    v
+}
+
+fn compute_dates_near(cal: Calendar, year: i32, month: u8, day: u8) -> Vec<Date> {
     if !(1..=9998).contains(&year) {
         return Vec::new();
     }
