@@ -151,8 +151,8 @@ pub(crate) struct Inner {
     /// The words conditions name (see [`Vocab`]).
     pub(crate) vocab: Vocab,
     pub(crate) tests: Vec<RuleTest>,
-    /// Patterns anchored on each anchor word: (stage index, pattern id).
-    pub(crate) word_patterns: Vec<Vec<(usize, usize)>>,
+    /// Per stage: the patterns anchored on each anchor word.
+    pub(crate) word_patterns: Vec<Vec<Vec<usize>>>,
     /// Per stage: patterns anchored on something other than a word.
     pub(crate) other_patterns: Vec<Vec<usize>>,
     /// Regexes gated on each anchor word.
@@ -625,14 +625,14 @@ impl Compiler {
         }
         // pattern ids by gate word and stage, so a stage's candidates need
         // no lookup of the stage's patterns
-        let mut word_patterns = vec![Vec::new(); anchor_words.len()];
+        let mut word_patterns = vec![vec![Vec::new(); anchor_words.len()]; stages.len()];
         let mut other_patterns = vec![Vec::new(); stages.len()];
         for (si, pats) in stage_patterns.iter().enumerate() {
             let mut ids: Vec<usize> = pats.keys().copied().collect();
             ids.sort_unstable();
             for pid in ids {
                 match &anchors[pid] {
-                    Anchor::Words(ws) => ws.iter().for_each(|&w| word_patterns[w].push((si, pid))),
+                    Anchor::Words(ws) => ws.iter().for_each(|&w| word_patterns[si][w].push(pid)),
                     _ => other_patterns[si].push(pid),
                 }
             }

@@ -339,6 +339,9 @@ impl RuleSet {
                 for m in ac.find_overlapping_iter(&text[s.clone()]) {
                     present[k].push(m.pattern().as_usize());
                 }
+                // a word met twice (，) adds no pattern the second time
+                present[k].sort_unstable();
+                present[k].dedup();
             }
         }
         // the sentences each gated regex may match in
@@ -385,8 +388,8 @@ impl RuleSet {
                     // which patterns have a chance here, before building items
                     cands.clear();
                     for &w in &present[k] {
-                        for &(stage, pid) in &r.word_patterns[w] {
-                            if stage == si && seen[pid] != k {
+                        for &pid in &r.word_patterns[si][w] {
+                            if seen[pid] != k {
                                 seen[pid] = k;
                                 cands.push(pid);
                             }
