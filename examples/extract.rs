@@ -1,8 +1,9 @@
 //! The command-line contract of `OUTPUT.md`: extract from files, folders
 //! (walked for `*.txt`), standard input, or JSON Lines, and print one
 //! `Document` per line, in input order. Inputs are processed in parallel
-//! (`--jobs`, rayon) in bounded batches, so a JSON Lines stream of any size
-//! runs in constant memory; a progress bar shows on a terminal.
+//! (`--jobs`, rayon) with a bounded number in flight between reading and
+//! writing, so a JSON Lines stream of any size runs in constant memory; a
+//! progress bar shows on a terminal.
 //!
 //! ```text
 //! cargo run --release --example extract -- fixtures/seed_tmall_wechat_trad.txt
@@ -15,7 +16,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use serde::Deserialize;
 use zhextract::text::Variant;
 use zhextract::{Document, Extractor, Reference, TimeBias};
@@ -76,9 +76,10 @@ struct Args {
     quiet: bool,
 }
 
-/// How many inputs are taken in at once: enough to keep every worker busy,
-/// few enough that memory does not grow with the input.
-const BATCH_PER_JOB: usize = 16;
+/// How many inputs may be read and not yet written, per worker: enough to
+/// keep every worker busy while a long one holds up the output, few enough
+/// that memory does not grow with the input.
+const WINDOW_PER_JOB: usize = 16;
 
 /// One unit of work, in input order.
 enum Work {
@@ -178,7 +179,7 @@ fn run(args: &Args) -> Result<bool, String> {
         .build()
         .map_err(|e| format!("--jobs: {e}"))?;
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let out = BufWriter::new(stdout.lock());
     let mut ok = true;
 
     // the work, lazily: files and folders are listed first (names only), a
@@ -229,43 +230,101 @@ fn run(args: &Args) -> Result<bool, String> {
         Box::new(paths.into_iter().map(Work::File))
     };
 
-    let mut work = work.peekable();
-    let batch_size = jobs * BATCH_PER_JOB;
-    while work.peek().is_some() {
-        let batch: Vec<Work> = work.by_ref().take(batch_size).collect();
-        let done: Vec<Done> = pool.install(|| {
-            batch
-                .into_par_iter()
-                .map(|w| process(&extractor, args.format, w))
-                .collect()
-        });
-        for d in done {
-            match d {
-                Ok(line) => {
-                    out.write_all(line.as_bytes())
-                        .map_err(|e| format!("writing output: {e}"))?;
-                }
-                Err(msg) => {
-                    // what was written so far stays written
-                    out.flush().map_err(|e| format!("writing output: {e}"))?;
-                    if let Some(bar) = &progress {
-                        bar.suspend(|| eprintln!("error: {msg}"));
-                    } else {
-                        eprintln!("error: {msg}");
-                    }
-                    ok = false;
+    // workers take documents as they come; finished ones wait in `Output`
+    // until every earlier one is written (no batch waits for its slowest)
+    let window = jobs * WINDOW_PER_JOB;
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
+    let mut output = Output {
+        out,
+        progress: progress.as_ref(),
+        ready: std::collections::BTreeMap::new(),
+        written: 0,
+        ok,
+    };
+    let extractor = &extractor;
+    pool.in_place_scope(|scope| -> Result<(), String> {
+        let mut read = 0;
+        for w in work {
+            while read - output.written >= window {
+                // a worker holds a sender until it has sent
+                if let Ok((i, d)) = rx.recv() {
+                    output.put(i, d)?;
                 }
             }
-            if let Some(bar) = &progress {
-                bar.inc(1);
+            let tx = tx.clone();
+            let seq = read;
+            scope.spawn(move |_| {
+                // the receiver outlives the scope: sending cannot fail
+                let _ = tx.send((seq, process(extractor, args.format, w)));
+            });
+            read += 1;
+            while let Ok((i, d)) = rx.try_recv() {
+                output.put(i, d)?;
             }
         }
-        out.flush().map_err(|e| format!("writing output: {e}"))?;
-    }
+        while output.written < read {
+            if let Ok((i, d)) = rx.recv() {
+                output.put(i, d)?;
+            }
+        }
+        Ok(())
+    })?;
+    let ok = output.ok;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
     Ok(ok)
+}
+
+/// Finished documents, written in input order.
+struct Output<'a, W: Write> {
+    out: W,
+    progress: Option<&'a ProgressBar>,
+    /// Finished, waiting for an earlier one: by input position.
+    ready: std::collections::BTreeMap<usize, Done>,
+    /// How many are written.
+    written: usize,
+    /// No input failed.
+    ok: bool,
+}
+
+impl<W: Write> Output<'_, W> {
+    /// Take the document at input position `i`, and write every one whose
+    /// turn has come.
+    fn put(&mut self, i: usize, done: Done) -> Result<(), String> {
+        self.ready.insert(i, done);
+        while let Some(d) = self.ready.remove(&self.written) {
+            self.written += 1;
+            match d {
+                Ok(line) => {
+                    self.out
+                        .write_all(line.as_bytes())
+                        .map_err(|e| format!("writing output: {e}"))?;
+                }
+                Err(msg) => {
+                    // what was written so far stays written
+                    self.flush()?;
+                    match self.progress {
+                        Some(bar) => bar.suspend(|| eprintln!("error: {msg}")),
+                        None => eprintln!("error: {msg}"),
+                    }
+                    self.ok = false;
+                }
+            }
+            if let Some(bar) = self.progress {
+                bar.inc(1);
+            }
+        }
+        // a reader of the stream sees each document as soon as it is done
+        if self.ready.is_empty() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), String> {
+        self.out.flush().map_err(|e| format!("writing output: {e}"))
+    }
 }
 
 /// Extract one unit of work and render its output line.

@@ -9,7 +9,8 @@ fn bin() -> PathBuf {
     BUILT
         .get_or_init(|| {
             // `cargo test` builds examples beside the test binaries' folder;
-            // `cargo test --test cli` does not, so build it then.
+            // `cargo test --test cli` does not (and may find a stale one), so
+            // build it: a no-op when it is up to date.
             let mut p = std::env::current_exe().unwrap();
             p.pop();
             if p.ends_with("deps") {
@@ -18,7 +19,7 @@ fn bin() -> PathBuf {
             let exe = p
                 .join("examples")
                 .join(format!("extract{}", std::env::consts::EXE_SUFFIX));
-            if !exe.exists() {
+            {
                 let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
                 let mut cmd = Command::new(cargo);
                 cmd.args(["build", "--example", "extract"]);
@@ -45,9 +46,17 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("examples/extract is built by `cargo test`");
-    // a process that rejects its arguments exits without reading: ignore the broken pipe
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
+    // written from another thread: a process that streams its output fills
+    // the stdout pipe while input is still coming; a process that rejects
+    // its arguments exits without reading (ignore the broken pipe)
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    out
 }
 
 fn lines(out: &Output) -> Vec<serde_json::Value> {
@@ -115,9 +124,14 @@ fn jsonl_echoes_ids_in_order_with_per_line_dates() {
 
 #[test]
 fn parallel_jobs_keep_input_order() {
-    // more records than one batch, each naming its own index
+    // more records than are let in flight at once, each naming its own
+    // index; every seventh is long, so later short ones finish before it
     let input: String = (0..200)
-        .map(|i| format!("{{\"id\": {i}, \"text\": \"第{i}条：腾讯与阿里巴巴合作。\"}}\n"))
+        .map(|i| {
+            let text = "第{i}条：华为与小米合作。".replace("{i}", &i.to_string());
+            let text = if i % 7 == 0 { text.repeat(300) } else { text };
+            format!("{{\"id\": {i}, \"text\": \"{text}\"}}\n")
+        })
         .collect();
     for jobs in ["1", "2", "4"] {
         let out = run(&["--jsonl", "--jobs", jobs, "--quiet"], input.as_bytes());

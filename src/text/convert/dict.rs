@@ -25,6 +25,9 @@ pub(crate) struct Dict {
     /// The first two chars of every phrase key: most positions fail here
     /// before any string is hashed.
     pairs: rustc_hash::FxHashSet<u64>,
+    /// Bit set of the Basic Multilingual Plane chars some key starts with:
+    /// max-match segmentation asks at every char, and most start nothing.
+    bmp_starts: Vec<u64>,
 }
 
 fn pair(a: char, b: char) -> u64 {
@@ -63,6 +66,12 @@ impl Dict {
         if key.chars().any(char::is_whitespace) {
             return Err(format!("key {key:?} contains whitespace"));
         }
+        if (first as u32) < 0x10000 {
+            if self.bmp_starts.is_empty() {
+                self.bmp_starts = vec![0; 0x10000 / 64];
+            }
+            self.bmp_starts[first as usize / 64] |= 1 << (first as usize % 64);
+        }
         if chars.next().is_none() {
             // OpenCC keeps the first entry of a duplicated key.
             self.chars.entry(first).or_insert_with(|| value.into());
@@ -84,6 +93,15 @@ impl Dict {
     pub(crate) fn match_prefix(&self, s: &str) -> Option<(usize, &str)> {
         let mut it = s.chars();
         let first = it.next()?;
+        let u = first as usize;
+        if u < 0x10000
+            && self
+                .bmp_starts
+                .get(u / 64)
+                .is_none_or(|w| w & (1 << (u % 64)) == 0)
+        {
+            return None;
+        }
         let second = it.next();
         let candidate = second.is_some_and(|b| self.pairs.contains(&pair(first, b)));
         if let Some(&max) = candidate.then(|| self.phrase_max.get(&first)).flatten() {
