@@ -1,15 +1,27 @@
-//! End-to-end throughput (criterion, bytes/s): raw jieba-rs `cut` against
-//! the whole `Extractor::extract`, on the Simplified and the Traditional
-//! corpus in the same run, so the ratio is what to read. Also Extractor
-//! construction. The split of time by stage is in the `segment` (normalize,
-//! convert, tokenize) and `rules` (rule stage, relation stage) benches.
+//! End-to-end throughput (criterion, bytes/s): raw jieba-rs `cut` and `tag`
+//! against the whole `Extractor::extract`, on the Simplified and the
+//! Traditional corpus in the same run, so the ratio is what to read; the
+//! split of that time by stage (normalize, convert, segment, then the time,
+//! entity and relation rules); Extractor construction.
+//!
+//! The rule files build on each other (entity rules use times, relation
+//! rules use entities), so the rule stages are timed cumulatively — times
+//! alone, times + entities, all — and each one's share is the difference.
+//! After the criterion groups a summary table goes to stderr: each stage's
+//! best of five runs in this process, its share of `extract` and its time
+//! as a multiple of `cut`'s.
 //!
 //! Text: `../shared/bench/news-{simp,trad}.txt` when present (1 M chars each),
 //! otherwise the seed fixture repeated.
 
+use std::hint::black_box;
+use std::time::Instant;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use jieba_rs::Jieba;
-use zhextract::Extractor;
+use zhextract::segment::{split_sentences, Token, Tokenizer};
+use zhextract::text::{fold_width, AutoConverter, Convert, Normalizer};
+use zhextract::{Extractor, Lexicon, RuleSet};
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!(
@@ -22,29 +34,162 @@ fn read(name: &str) -> String {
     })
 }
 
+/// An extractor with the built-in rule files whose names contain one of
+/// `files` (all of them for an empty list).
+fn extractor_with(files: &[&str]) -> Extractor {
+    let mut b = Extractor::builder()
+        .reference("2022-10-21".parse().expect("a date"))
+        .default_rules(files.is_empty());
+    if !files.is_empty() {
+        for (name, src) in RuleSet::builtin_sources() {
+            if files.iter().any(|f| name.contains(f)) {
+                b = b.rules_source(name, src);
+            }
+        }
+    }
+    b.build().expect("the built-in rules compile")
+}
+
+/// The pipeline's pieces, timed one by one.
+struct Stages {
+    jieba: Jieba,
+    normalizer: Normalizer,
+    converter: AutoConverter,
+    tokenizer: Tokenizer,
+    times: Extractor,
+    times_entities: Extractor,
+    all: Extractor,
+}
+
+/// What the rule stages run on: the analysis text, its sentences, tokens.
+fn analysis(s: &Stages, raw: &str) -> String {
+    let n = s.normalizer.normalize(raw);
+    let c = s.converter.convert(&n.text);
+    fold_width(&c.text).map_or(c.text, |(t, _)| t)
+}
+
+fn segment<'a>(s: &'a Stages, text: &'a str) -> (Vec<std::ops::Range<usize>>, Vec<Token<'a>>) {
+    let sentences = split_sentences(text);
+    (sentences, s.tokenizer.tokenize(text))
+}
+
 fn extract(c: &mut Criterion) {
-    let jieba = Jieba::new();
-    let extractor = Extractor::builder()
-        .reference("2022-10-21".parse().unwrap())
-        .build()
-        .unwrap();
+    let stages = Stages {
+        jieba: Jieba::new(),
+        normalizer: Normalizer::new(),
+        converter: AutoConverter::builtin(&[]).expect("built-in dictionaries"),
+        tokenizer: Tokenizer::new(&Lexicon::builtin(), true),
+        times: extractor_with(&["times"]),
+        times_entities: extractor_with(&["times", "entities", "not_person"]),
+        all: extractor_with(&[]),
+    };
+    let s = &stages;
+    let mut summary = Vec::new();
     for name in ["news-simp.txt", "news-trad.txt"] {
-        let text = read(name);
+        let raw = read(name);
+        let normalized = s.normalizer.normalize(&raw).text;
+        let text = analysis(s, &raw);
+        let (sentences, tokens) = segment(s, &text);
+
         let mut g = c.benchmark_group(format!("extract/{name}"));
         g.sample_size(10);
-        g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_function("jieba_cut", |b| b.iter(|| jieba.cut(&text, true).len()));
+        g.throughput(Throughput::Bytes(raw.len() as u64));
+        g.bench_function("jieba_cut", |b| b.iter(|| s.jieba.cut(&raw, true).len()));
+        g.bench_function("jieba_tag", |b| b.iter(|| s.jieba.tag(&raw, true).len()));
         g.bench_function("extract", |b| {
-            b.iter(|| extractor.extract(&text).unwrap().entities.len())
+            b.iter(|| s.all.extract(&raw).expect("extracts").entities.len())
+        });
+        g.bench_function("stage_normalize", |b| {
+            b.iter(|| s.normalizer.normalize(&raw).text.len())
+        });
+        g.bench_function("stage_convert", |b| {
+            b.iter(|| s.converter.convert(&normalized).text.len())
+        });
+        g.bench_function("stage_segment", |b| {
+            b.iter(|| {
+                let (sents, toks) = segment(s, &text);
+                sents.len() + toks.len()
+            })
+        });
+        g.bench_function("stage_rules_times", |b| {
+            b.iter(|| s.times.run_rule_stage(&text, &sentences, &tokens))
+        });
+        g.bench_function("stage_rules_times_entities", |b| {
+            b.iter(|| s.times_entities.run_rule_stage(&text, &sentences, &tokens))
+        });
+        g.bench_function("stage_rules_all", |b| {
+            b.iter(|| s.all.run_rule_stage(&text, &sentences, &tokens))
         });
         g.finish();
+
+        // the summary: best of five, in this process
+        let best = |f: &mut dyn FnMut() -> usize| {
+            (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    black_box(f());
+                    t.elapsed().as_secs_f64() * 1e3
+                })
+                .fold(f64::MAX, f64::min)
+        };
+        let cut = best(&mut || s.jieba.cut(&raw, true).len());
+        let tag = best(&mut || s.jieba.tag(&raw, true).len());
+        let whole = best(&mut || s.all.extract(&raw).expect("extracts").entities.len());
+        let norm = best(&mut || s.normalizer.normalize(&raw).text.len());
+        let conv = best(&mut || s.converter.convert(&normalized).text.len());
+        let seg = best(&mut || {
+            let (a, b) = segment(s, &text);
+            a.len() + b.len()
+        });
+        let r_t = best(&mut || s.times.run_rule_stage(&text, &sentences, &tokens));
+        let r_te = best(&mut || s.times_entities.run_rule_stage(&text, &sentences, &tokens));
+        let r_all = best(&mut || s.all.run_rule_stage(&text, &sentences, &tokens));
+        let rest = whole - norm - conv - seg - r_all;
+        summary.push((name, raw.len(), cut, tag, whole, {
+            vec![
+                ("normalize", norm),
+                ("convert", conv),
+                ("segment (jieba tag + splits)", seg),
+                ("time rules", r_t),
+                ("entity rules", r_te - r_t),
+                ("relation rules", r_all - r_te),
+                ("the rest (aliases, document)", rest),
+            ]
+        }));
     }
+
     let mut g = c.benchmark_group("construction");
     g.sample_size(10);
     g.bench_function("extractor_build", |b| {
-        b.iter(|| Extractor::builder().build().unwrap())
+        b.iter(|| Extractor::builder().build().expect("builds"))
     });
     g.finish();
+
+    for (name, bytes, cut, tag, whole, parts) in summary {
+        let mb = bytes as f64 / 1e6;
+        eprintln!("\n{name}: {mb:.1} MB, best of 5 in this process");
+        eprintln!(
+            "  jieba cut {cut:7.1} ms {:6.1} MB/s   1.00x cut",
+            mb / cut * 1e3
+        );
+        eprintln!(
+            "  jieba tag {tag:7.1} ms {:6.1} MB/s {:6.2}x cut",
+            mb / tag * 1e3,
+            tag / cut
+        );
+        eprintln!(
+            "  extract   {whole:7.1} ms {:6.1} MB/s {:6.2}x cut",
+            mb / whole * 1e3,
+            whole / cut
+        );
+        for (stage, ms) in parts {
+            eprintln!(
+                "    {stage:<30} {ms:7.1} ms {:5.1} % {:6.2}x cut",
+                ms / whole * 100.0,
+                ms / cut
+            );
+        }
+    }
 }
 
 criterion_group!(benches, extract);
