@@ -466,14 +466,17 @@ impl Extractor {
         sentences: &[std::ops::Range<usize>],
         tokens: &[crate::segment::Token<'_>],
     ) -> usize {
-        let hits = self.inner.rules.run(&Input {
-            text,
-            sentences,
-            tokens,
-            lexicon: &self.inner.lexicon,
-            reference: self.inner.options.reference.map(|r| r.datetime),
-            bias: self.inner.options.time_bias,
-        });
+        let hits = self.inner.rules.run(
+            &Input {
+                text,
+                sentences,
+                tokens,
+                lexicon: &self.inner.lexicon,
+                reference: self.inner.options.reference.map(|r| r.datetime),
+                bias: self.inner.options.time_bias,
+            },
+            &mut |_| {},
+        );
         hits.entities.len() + hits.times.len() + hits.relations.len()
     }
 
@@ -554,14 +557,37 @@ impl Extractor {
             }),
         };
         let reference = given.or(detected);
-        let mut hits = self.inner.rules.run(&Input {
-            text: &analysis.text,
-            sentences: &sentences,
-            tokens: &tokens,
-            lexicon: &self.inner.lexicon,
-            reference: reference.map(|r| r.datetime),
-            bias: opts.time_bias,
-        });
+        // nothing is extracted from inside a garbled run
+        let garbled =
+            |s: usize, e: usize| normalized.garbled.iter().any(|g| s < g.end && g.start < e);
+        let blocked = |s: usize, e: usize| {
+            let (os, oe) = analysis.map.span(s, e);
+            garbled(os, oe)
+        };
+        // later mentions of names (short names a text introduces, a
+        // company's distinctive part, a name repeated without the context
+        // that found it) are linked before the relation rules, which see them
+        let mut link = |entities: &mut Vec<EntityHit>| {
+            crate::extract::entities::link_aliases(&analysis.text, entities, &blocked);
+            crate::extract::entities::link_distinctive_parts(
+                &analysis.text,
+                &tokens,
+                entities,
+                &self.inner.lexicon,
+                &blocked,
+            );
+        };
+        let mut hits = self.inner.rules.run(
+            &Input {
+                text: &analysis.text,
+                sentences: &sentences,
+                tokens: &tokens,
+                lexicon: &self.inner.lexicon,
+                reference: reference.map(|r| r.datetime),
+                bias: opts.time_bias,
+            },
+            &mut link,
+        );
 
         {
             let mut times: Vec<(usize, &mut crate::extract::times::TimeValue)> = hits
@@ -574,21 +600,6 @@ impl Extractor {
         }
 
         let index = CharIndex::new(text);
-        // nothing is extracted from inside a garbled run
-        let garbled =
-            |s: usize, e: usize| normalized.garbled.iter().any(|g| s < g.end && g.start < e);
-        let blocked = |s: usize, e: usize| {
-            let (os, oe) = analysis.map.span(s, e);
-            garbled(os, oe)
-        };
-        crate::extract::entities::link_aliases(&analysis.text, &mut hits.entities, &blocked);
-        crate::extract::entities::link_distinctive_parts(
-            &analysis.text,
-            &tokens,
-            &mut hits.entities,
-            &self.inner.lexicon,
-            &blocked,
-        );
         let named = crate::extract::relations::subsidiaries_by_name(
             &analysis.text,
             &hits.entities,

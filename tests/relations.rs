@@ -90,3 +90,34 @@ fn units_named_after_a_company_but_an_exchange_or_association_is_none() {
     let found = triples("腾讯宣布收购搜狗");
     has(&found, "腾讯", "acquire", "搜狗");
 }
+
+#[test]
+fn later_mentions_of_a_name_take_part_in_relations() {
+    // a short name the text introduces
+    let found = triples(
+        "江苏星澜电子商务有限公司（以下简称“星澜电商”）今日公告。星澜电商宣布收购南京澜舟软件有限公司。",
+    );
+    has(&found, "星澜电商", "acquire", "南京澜舟软件有限公司");
+    // a name found by its role (下属子公司), repeated without it
+    let text = "公司将其持有的下属子公司澜舟物业的股份全部转让。此后江苏星澜投资有限公司持有澜舟物业30%股份。";
+    let found = triples(text);
+    has(&found, "江苏星澜投资有限公司", "own_stake", "澜舟物业");
+    let doc = extractor().extract(text).unwrap();
+    let mentions = doc.entities.iter().filter(|e| e.text == "澜舟物业").count();
+    assert_eq!(mentions, 2, "{:?}", doc.entities);
+}
+
+#[test]
+fn a_word_once_taken_for_a_name_is_not_linked_where_it_is_a_word() {
+    // jieba tags 和平 nz: not a name before 表示, nor where it is repeated
+    let doc = extractor()
+        .extract("外长对和平表示乐观。各国都珍视和平。和平是共同的愿望。")
+        .unwrap();
+    let persons: Vec<&str> = doc
+        .entities
+        .iter()
+        .filter(|e| e.kind == zhextract::EntityType::Person)
+        .map(|e| e.text.as_str())
+        .collect();
+    assert!(!persons.contains(&"和平"), "{persons:?}");
+}

@@ -151,14 +151,27 @@ pub(crate) fn link_distinctive_parts(
     blocked: &dyn Fn(usize, usize) -> bool,
 ) {
     let mut seen = rustc_hash::FxHashSet::default();
-    let mut parts: Vec<(&str, EntityHit)> = Vec::new();
+    // what to look for: a distinctive part (false) or a whole name (true)
+    let mut parts: Vec<(&str, EntityHit, bool)> = Vec::new();
     for e in entities.iter() {
-        if e.kind != EntityType::Org || e.alias {
+        if e.alias || !matches!(e.kind, EntityType::Org | EntityType::Person) {
             continue;
         }
-        if let Some(core) = distinctive_part(&text[e.start..e.end], lexicon) {
+        // a name a rule found where its context said what it is (下属子公司
+        // 三毛物业, 记者张三) is the same name where the text repeats it
+        // without that context
+        let name = &text[e.start..e.end];
+        if name.chars().nth(1).is_some() && lexicon.get(name).is_none() && seen.insert(name) {
+            parts.push((name, e.clone(), true));
+        }
+        if e.kind != EntityType::Org {
+            continue;
+        }
+        if let Some(core) = distinctive_part(name, lexicon) {
             if lexicon.get(core).is_none() && seen.insert(core) {
-                parts.push((core, e.clone()));
+                let mut part = e.clone();
+                part.kind = EntityType::Org;
+                parts.push((core, part, false));
             }
         }
     }
@@ -169,7 +182,7 @@ pub(crate) fn link_distinctive_parts(
     // companies), and a binary search for the entities already there
     let Ok(ac) = aho_corasick::AhoCorasick::builder()
         .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(parts.iter().map(|(c, _)| *c))
+        .build(parts.iter().map(|(c, _, _)| *c))
     else {
         return;
     };
@@ -181,13 +194,16 @@ pub(crate) fn link_distinctive_parts(
     let mut added: Vec<EntityHit> = Vec::new();
     for m in ac.find_iter(text) {
         let (s, e) = (m.start(), m.end());
-        if blocked(s, e) || covered(s, e) || !names_a_part(tokens, s, e) {
+        let (_, full, whole) = &parts[m.pattern().as_usize()];
+        let named = if *whole {
+            repeats_a_name(tokens, s, e, &full.kind)
+        } else {
+            names_a_part(tokens, s, e)
+        };
+        if blocked(s, e) || covered(s, e) || !named {
             continue;
         }
-        let full = &parts[m.pattern().as_usize()].1;
-        let mut hit = EntityHit::alias_of(full, s, e);
-        hit.kind = EntityType::Org;
-        added.push(hit);
+        added.push(EntityHit::alias_of(full, s, e));
     }
     entities.extend(added);
     entities.sort_by_key(|e| (e.start, e.end));
@@ -214,6 +230,36 @@ fn names_a_part(tokens: &[Token<'_>], s: usize, e: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether `s..e`, the text of a name found elsewhere, is that name here:
+/// whole tokens, none of them a function word, verb, number or time word
+/// (a name that swallowed its neighbour, 时表示, says nothing where the
+/// words stand apart), and a single token is one jieba takes for a name (the
+/// word 和平 is no person where a rule once took it for one).
+fn repeats_a_name(tokens: &[Token<'_>], s: usize, e: usize, kind: &EntityType) -> bool {
+    // jieba's tags for a person's name are its own; 和平/nz is a word
+    let name_tags: &[&str] = match kind {
+        EntityType::Person => &["nr", "nrt", "nrfg", "eng", "x"],
+        _ => &["nt", "nz", "j", "eng", "x"],
+    };
+    const NOT_IN_A_NAME: &[char] = &['t', 'v', 'p', 'c', 'u', 'd', 'r', 'm', 'q', 'f', 'y', 'e'];
+    let first = tokens.partition_point(|t| t.end() <= s);
+    let Some(head) = tokens.get(first) else {
+        return false;
+    };
+    if head.start() != s {
+        return false;
+    }
+    let last = tokens[first..].partition_point(|t| t.end() < e) + first;
+    let Some(tail) = tokens.get(last) else {
+        return false;
+    };
+    tail.end() == e
+        && tokens[first..=last]
+            .iter()
+            .all(|t| !t.pos.as_str().starts_with(NOT_IN_A_NAME))
+        && (last > first || name_tags.contains(&head.pos.as_str()))
 }
 
 #[cfg(test)]

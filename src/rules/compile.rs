@@ -142,6 +142,8 @@ pub(crate) struct Inner {
     /// outgrew the DFA cache and scanning fell back to the slow NFA, 10×
     /// slower than running each regex with its own literal prefilter.)
     pub(crate) regex_order: Vec<Vec<usize>>,
+    /// Per stage: whether it has relation rules (mentions are linked before).
+    pub(crate) relation_stages: Vec<bool>,
     /// Per stage: rule ids by pattern id.
     pub(crate) stage_patterns: Vec<FxHashMap<usize, Vec<usize>>>,
     /// Per stage: which of its patterns may start at an item.
@@ -645,6 +647,14 @@ impl Compiler {
                 ids
             })
             .collect();
+        let relation_stages = stages
+            .iter()
+            .map(|st| {
+                self.rules
+                    .iter()
+                    .any(|r| r.stage == *st && matches!(r.output, Output::Relation { .. }))
+            })
+            .collect();
         let stage_starts = stage_patterns
             .iter()
             .map(|pats| {
@@ -672,6 +682,7 @@ impl Compiler {
                 anchor_ac,
                 regex_order,
                 stage_starts,
+                relation_stages,
                 stage_patterns,
                 stage_regexes,
                 uses_lexicon: self.shared.uses_lexicon,

@@ -313,8 +313,10 @@ impl SpanCover {
 }
 
 impl RuleSet {
-    /// Run every stage over `input`.
-    pub(crate) fn run(&self, input: &Input<'_>) -> Hits {
+    /// Run every stage over `input`. `link` adds later mentions of the
+    /// entities found so far; it is called before each stage with relation
+    /// rules (they see the mentions) and once at the end.
+    pub(crate) fn run(&self, input: &Input<'_>, link: &mut dyn FnMut(&mut Vec<EntityHit>)) -> Hits {
         let r: &Inner = &self.inner;
         let text = input.text;
         let n_sent = input.sentences.len();
@@ -377,6 +379,9 @@ impl RuleSet {
         };
         let mut hits = Hits::default();
         for (si, _stage) in r.stages.iter().enumerate() {
+            if r.relation_stages[si] {
+                link(&mut hits.entities);
+            }
             let mut found = Candidates::default();
             let pats = &r.stage_patterns[si];
             if !pats.is_empty() {
@@ -578,6 +583,7 @@ impl RuleSet {
                 }
             }
         }
+        link(&mut hits.entities);
         hits.relations
             .sort_by_key(|h| (h.sentence.start, h.subject.start, h.object.start));
         hits
@@ -1233,7 +1239,7 @@ mod tests {
             reference: None,
             bias: TimeBias::Past,
         };
-        let hits = rules.run(&input);
+        let hits = rules.run(&input, &mut |_| {});
         assert!(hits.entities.len() > 100 && hits.times.len() > 20);
         let (mut tried, mut matched) = (0, 0);
         let mut t = 0;
