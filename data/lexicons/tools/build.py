@@ -29,6 +29,9 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent
 NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j"}
+# the last char of a three-char word made from a place's name: a kind of
+# place, building, people or wind (万安镇, 万圣宫, 上海籍, 东北风, 东夷族)
+PLACE_OR_KIND_CHARS = set("镇宫节岩谷庄溪籍人风族营林湾港路街桥寺庙山河湖村乡县区市省州岛洞峰泉塔园馆楼门关城堡坊巷道口台亭阁殿湖海江滩洲坡岭沟渡表键")
 
 
 def wheel(folder, prefix):
@@ -176,9 +179,20 @@ def not_person(jio, jieba_path):
         if len(w) == 2:
             return True
         # a three-char one is a word when its first two chars are an ordinary
-        # word (桑拿浴, 贡献率, 牧羊人) and not a surname + name (张国强)
+        # word (桑拿浴, 贡献率, 牧羊人) and not a surname + name (张国强) or a
+        # place's name (黄镇东: 黄镇 is a town)
         head = jieba_tags.get(w[:2])
-        return head is not None and head[1] not in ("nr", "nrfg", "nrt") and head[0] >= 3
+        if head is None or head[0] < 3:
+            return False
+        if head[1] in ("nr", "nrfg", "nrt"):
+            return False
+        # after a place's name, a char for a kind of place or of people makes
+        # a word (万安镇, 东北风, 上海籍); any other is a given name
+        if head[1] not in NAME_TAGS:
+            return True
+        # a place's name and a char for a kind of place or people is a word
+        # (万安镇, 上海籍); and any other char, a surname + given name (黄镇东)
+        return w[2] in PLACE_OR_KIND_CHARS
     words = sorted(w for w in nr if ordinary(w))
     out = OUT.parent.parent / "rules" / "not_person.toml"
     body = ",\n".join(f'  "{w}"' for w in words)
