@@ -178,36 +178,52 @@ pub(crate) fn link_distinctive_parts(
     if parts.is_empty() {
         return;
     }
-    // one pass over the text for all parts (a long article names many
-    // companies), and a binary search for the entities already there
-    let Ok(ac) = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(parts.iter().map(|(c, _, _)| *c))
-    else {
-        return;
-    };
+    // a mention counts only as whole tokens, so the spans to look up are
+    // the runs of tokens at each token, longest first (a hash lookup each:
+    // no automaton over thousands of names to build for a long text)
+    let index: rustc_hash::FxHashMap<&str, usize> = parts
+        .iter()
+        .enumerate()
+        .map(|(k, (p, _, _))| (*p, k))
+        .collect();
+    let longest = parts.iter().map(|(p, _, _)| p.len()).max().unwrap_or(0);
     entities.sort_by_key(|e| (e.start, e.end));
     let covered = |s: usize, e: usize| {
         let i = entities.partition_point(|x| x.start < e);
         entities[..i].iter().rev().take(4).any(|x| s < x.end)
     };
     let mut added: Vec<EntityHit> = Vec::new();
-    for m in ac.find_iter(text) {
-        let (s, e) = (m.start(), m.end());
-        let (_, full, whole) = &parts[m.pattern().as_usize()];
+    let mut i = 0;
+    while i < tokens.len() {
+        let s = tokens[i].start();
+        let found = (i..tokens.len())
+            .take(MAX_PART_TOKENS)
+            .take_while(|&j| tokens[j].end() - s <= longest)
+            .filter_map(|j| index.get(&text[s..tokens[j].end()]).map(|&k| (j, k)))
+            .last();
+        let Some((j, k)) = found else {
+            i += 1;
+            continue;
+        };
+        let e = tokens[j].end();
+        let (_, full, whole) = &parts[k];
         let named = if *whole {
             repeats_a_name(tokens, s, e, &full.kind)
         } else {
             names_a_part(tokens, s, e)
         };
-        if blocked(s, e) || covered(s, e) || !named {
-            continue;
+        if named && !blocked(s, e) && !covered(s, e) {
+            added.push(EntityHit::alias_of(full, s, e));
         }
-        added.push(EntityHit::alias_of(full, s, e));
+        i = j + 1;
     }
     entities.extend(added);
     entities.sort_by_key(|e| (e.start, e.end));
 }
+
+/// The most tokens a linked mention may span (jieba cuts an unknown name
+/// into single chars).
+const MAX_PART_TOKENS: usize = 8;
 
 /// Whether `s..e` is whole tokens and not one ordinary word (a name jieba
 /// knows, one it tags as a name, or several tokens it cut a name into).
