@@ -186,20 +186,43 @@ pub(crate) fn link_distinctive_parts(
         .enumerate()
         .map(|(k, (p, _, _))| (*p, k))
         .collect();
-    let longest = parts.iter().map(|(p, _, _)| p.len()).max().unwrap_or(0);
+    // every prefix of a part: the walk over tokens stops at the first span
+    // that begins no part (most tokens begin none)
+    let prefixes: rustc_hash::FxHashSet<&str> = parts
+        .iter()
+        .flat_map(|(p, _, _)| p.char_indices().skip(1).map(|(i, _)| &p[..i]).chain([*p]))
+        .collect();
     entities.sort_by_key(|e| (e.start, e.end));
     let covered = |s: usize, e: usize| {
         let i = entities.partition_point(|x| x.start < e);
         entities[..i].iter().rev().take(4).any(|x| s < x.end)
     };
+    // the first chars of the parts, as a bit set over the BMP: most tokens
+    // begin with none, and skip the hashing
+    let mut firsts = vec![0u64; 0x10000 / 64];
+    for (p, _, _) in &parts {
+        let c = p.chars().next().map_or(0, |c| c as usize);
+        if c < 0x10000 {
+            firsts[c / 64] |= 1 << (c % 64);
+        }
+    }
+    let may_start = |t: &Token<'_>| {
+        let c = t.text.chars().next().map_or(0, |c| c as usize);
+        c >= 0x10000 || firsts[c / 64] & (1 << (c % 64)) != 0
+    };
     let mut added: Vec<EntityHit> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
+        if !may_start(&tokens[i]) {
+            i += 1;
+            continue;
+        }
         let s = tokens[i].start();
         let found = (i..tokens.len())
             .take(MAX_PART_TOKENS)
-            .take_while(|&j| tokens[j].end() - s <= longest)
-            .filter_map(|j| index.get(&text[s..tokens[j].end()]).map(|&k| (j, k)))
+            .map(|j| (j, &text[s..tokens[j].end()]))
+            .take_while(|(_, span)| prefixes.contains(span))
+            .filter_map(|(j, span)| index.get(span).map(|&k| (j, k)))
             .last();
         let Some((j, k)) = found else {
             i += 1;

@@ -378,9 +378,12 @@ impl RuleSet {
             (lex, r.vocab.get(s))
         };
         let mut hits = Hits::default();
+        // whether entities came since mentions were last linked
+        let mut unlinked = true;
         for (si, _stage) in r.stages.iter().enumerate() {
-            if r.relation_stages[si] {
+            if r.relation_stages[si] && unlinked {
                 link(&mut hits.entities);
+                unlinked = false;
             }
             let mut found = Candidates::default();
             let pats = &r.stage_patterns[si];
@@ -567,6 +570,7 @@ impl RuleSet {
                 cand_t.retain(|t: &TimeHit| !veto_times.covers(t.span()));
                 hits.times.retain(|t| !veto_times.covers(t.span()));
             }
+            unlinked |= !cand_e.is_empty();
             settle(&mut hits.entities, cand_e);
             settle(&mut hits.times, cand_t);
             cand_r.sort_by(|a: &RelationHit, b: &RelationHit| {
@@ -583,7 +587,9 @@ impl RuleSet {
                 }
             }
         }
-        link(&mut hits.entities);
+        if unlinked {
+            link(&mut hits.entities);
+        }
         hits.relations
             .sort_by_key(|h| (h.sentence.start, h.subject.start, h.object.start));
         hits
