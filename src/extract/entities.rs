@@ -181,17 +181,15 @@ pub(crate) fn link_distinctive_parts(
     // a mention counts only as whole tokens, so the spans to look up are
     // the runs of tokens at each token, longest first (a hash lookup each:
     // no automaton over thousands of names to build for a long text)
-    let index: rustc_hash::FxHashMap<&str, usize> = parts
-        .iter()
-        .enumerate()
-        .map(|(k, (p, _, _))| (*p, k))
-        .collect();
-    // every prefix of a part: the walk over tokens stops at the first span
-    // that begins no part (most tokens begin none)
-    let prefixes: rustc_hash::FxHashSet<&str> = parts
-        .iter()
-        .flat_map(|(p, _, _)| p.char_indices().skip(1).map(|(i, _)| &p[..i]).chain([*p]))
-        .collect();
+    // every prefix of a part (None), and the parts (Some: which one): the
+    // walk over tokens stops at the first span that begins no part
+    let mut index: rustc_hash::FxHashMap<&str, Option<usize>> = rustc_hash::FxHashMap::default();
+    for (k, (p, _, _)) in parts.iter().enumerate() {
+        for (i, _) in p.char_indices().skip(1) {
+            index.entry(&p[..i]).or_insert(None);
+        }
+        index.insert(p, Some(k));
+    }
     entities.sort_by_key(|e| (e.start, e.end));
     let covered = |s: usize, e: usize| {
         let i = entities.partition_point(|x| x.start < e);
@@ -220,9 +218,8 @@ pub(crate) fn link_distinctive_parts(
         let s = tokens[i].start();
         let found = (i..tokens.len())
             .take(MAX_PART_TOKENS)
-            .map(|j| (j, &text[s..tokens[j].end()]))
-            .take_while(|(_, span)| prefixes.contains(span))
-            .filter_map(|(j, span)| index.get(span).map(|&k| (j, k)))
+            .map_while(|j| index.get(&text[s..tokens[j].end()]).map(|k| (j, *k)))
+            .filter_map(|(j, k)| k.map(|k| (j, k)))
             .last();
         let Some((j, k)) = found else {
             i += 1;
@@ -230,12 +227,15 @@ pub(crate) fn link_distinctive_parts(
         };
         let e = tokens[j].end();
         let (_, full, whole) = &parts[k];
-        let named = if *whole {
-            repeats_a_name(tokens, s, e, &full.kind)
-        } else {
-            names_a_part(tokens, s, e)
-        };
-        if named && !blocked(s, e) && !covered(s, e) {
+        // cheapest first: most matches are the mentions that gave the names
+        if !covered(s, e)
+            && (if *whole {
+                repeats_a_name(tokens, s, e, &full.kind)
+            } else {
+                names_a_part(tokens, s, e)
+            })
+            && !blocked(s, e)
+        {
             added.push(EntityHit::alias_of(full, s, e));
         }
         i = j + 1;
