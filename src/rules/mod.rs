@@ -201,6 +201,29 @@ fn settle<T: Spanned>(accepted: &mut Vec<T>, mut cands: Vec<T>) {
     accepted.sort_by_key(|a| a.span());
 }
 
+/// A later mention stands for a name found elsewhere: once a later stage
+/// has vetoed or replaced every mention that gave it (上市公司, vetoed as a
+/// kind of company, whose part 上市 was linked), it goes too.
+fn drop_orphan_aliases(entities: &mut Vec<EntityHit>) {
+    if !entities.iter().any(|e| e.alias) {
+        return;
+    }
+    let named: rustc_hash::FxHashSet<&str> = entities
+        .iter()
+        .filter(|e| !e.alias)
+        .map(|e| e.canonical.as_str())
+        .collect();
+    let orphans: Vec<bool> = entities
+        .iter()
+        .map(|e| e.alias && !named.contains(e.canonical.as_str()))
+        .collect();
+    let mut i = 0;
+    entities.retain(|_| {
+        i += 1;
+        !orphans[i - 1]
+    });
+}
+
 /// The matches of `re` in `text` that lie in the given sentences (ascending
 /// indices), the same as those of a search over the whole text: each run of
 /// consecutive sentences is searched with a few chars of context on either
@@ -572,6 +595,7 @@ impl RuleSet {
             }
             unlinked |= !cand_e.is_empty();
             settle(&mut hits.entities, cand_e);
+            drop_orphan_aliases(&mut hits.entities);
             settle(&mut hits.times, cand_t);
             cand_r.sort_by(|a: &RelationHit, b: &RelationHit| {
                 b.priority.cmp(&a.priority).then(a.rule.cmp(&b.rule))
@@ -1293,6 +1317,27 @@ mod tests {
             }
         }
         assert!(matched > 150, "{matched} of {tried}");
+    }
+
+    #[test]
+    fn an_alias_goes_with_the_last_mention_of_its_name() {
+        let hit = |start, canonical: &str, alias| EntityHit {
+            start,
+            end: start + 3,
+            kind: EntityType::Org,
+            canonical: canonical.to_string(),
+            rule: 0,
+            alias,
+            priority: 0,
+        };
+        let mut es = vec![
+            hit(0, "星澜科技有限公司", false),
+            hit(10, "星澜科技有限公司", true),
+            hit(20, "上市公司", true),
+        ];
+        drop_orphan_aliases(&mut es);
+        let left: Vec<usize> = es.iter().map(|e| e.start).collect();
+        assert_eq!(left, [0, 10]);
     }
 
     #[test]
