@@ -230,9 +230,9 @@ pub(crate) fn link_distinctive_parts(
         // cheapest first: most matches are the mentions that gave the names
         if !covered(s, e)
             && (if *whole {
-                repeats_a_name(tokens, s, e, &full.kind)
+                repeats_a_name(&tokens[i..=j], &full.kind)
             } else {
-                names_a_part(tokens, s, e)
+                names_a_part(&tokens[i..=j])
             })
             && !blocked(s, e)
         {
@@ -248,57 +248,43 @@ pub(crate) fn link_distinctive_parts(
 /// into single chars).
 const MAX_PART_TOKENS: usize = 8;
 
-/// Whether `s..e` is whole tokens and not one ordinary word (a name jieba
-/// knows, one it tags as a name, or several tokens it cut a name into).
-fn names_a_part(tokens: &[Token<'_>], s: usize, e: usize) -> bool {
+/// The tokens that make up `s..e` exactly, if its ends are token ends.
+#[cfg(test)]
+fn whole_tokens<'t, 'a>(tokens: &'t [Token<'a>], s: usize, e: usize) -> Option<&'t [Token<'a>]> {
     let first = tokens.partition_point(|t| t.end() <= s);
-    let Some(head) = tokens.get(first) else {
-        return false;
-    };
-    if head.start() != s {
-        return false;
-    }
     let last = tokens[first..].partition_point(|t| t.end() < e) + first;
-    match tokens.get(last) {
-        Some(tail) if tail.end() == e => {
-            last > first
-                || matches!(
-                    head.pos.as_str(),
-                    "nr" | "nrt" | "nrfg" | "nz" | "nt" | "ns" | "j" | "eng" | "x"
-                )
-        }
-        _ => false,
-    }
+    (tokens.get(first)?.start() == s && tokens.get(last)?.end() == e).then(|| &tokens[first..=last])
 }
 
-/// Whether `s..e`, the text of a name found elsewhere, is that name here:
-/// whole tokens, none of them a function word, verb, number or time word
-/// (a name that swallowed its neighbour, 时表示, says nothing where the
-/// words stand apart), and a single token is one jieba takes for a name (the
-/// word 和平 is no person where a rule once took it for one).
-fn repeats_a_name(tokens: &[Token<'_>], s: usize, e: usize, kind: &EntityType) -> bool {
+/// Whether a run of whole tokens is no ordinary word: a name jieba knows,
+/// one it tags as a name, or several tokens it cut a name into.
+fn names_a_part(run: &[Token<'_>]) -> bool {
+    run.len() > 1
+        || run.first().is_some_and(|t| {
+            matches!(
+                t.pos.as_str(),
+                "nr" | "nrt" | "nrfg" | "nz" | "nt" | "ns" | "j" | "eng" | "x"
+            )
+        })
+}
+
+/// Whether a run of whole tokens spelling a name found elsewhere is that
+/// name here: none of them a function word, verb, number or time word (a
+/// name that swallowed its neighbour, 时表示, says nothing where the words
+/// stand apart), and a single token is one jieba takes for a name (the word
+/// 和平 is no person where a rule once took it for one).
+fn repeats_a_name(run: &[Token<'_>], kind: &EntityType) -> bool {
     // jieba's tags for a person's name are its own; 和平/nz is a word
     let name_tags: &[&str] = match kind {
         EntityType::Person => &["nr", "nrt", "nrfg", "eng", "x"],
         _ => &["nt", "nz", "j", "eng", "x"],
     };
     const NOT_IN_A_NAME: &[char] = &['t', 'v', 'p', 'c', 'u', 'd', 'r', 'm', 'q', 'f', 'y', 'e'];
-    let first = tokens.partition_point(|t| t.end() <= s);
-    let Some(head) = tokens.get(first) else {
-        return false;
-    };
-    if head.start() != s {
-        return false;
-    }
-    let last = tokens[first..].partition_point(|t| t.end() < e) + first;
-    let Some(tail) = tokens.get(last) else {
-        return false;
-    };
-    tail.end() == e
-        && tokens[first..=last]
+    !run.is_empty()
+        && run
             .iter()
             .all(|t| !t.pos.as_str().starts_with(NOT_IN_A_NAME))
-        && (last > first || name_tags.contains(&head.pos.as_str()))
+        && (run.len() > 1 || name_tags.contains(&run[0].pos.as_str()))
 }
 
 #[cfg(test)]
@@ -312,13 +298,37 @@ mod tests {
             |t: &'static str, pos: &str, at: usize| Token::new(t, Tag::of(pos), at, at + t.len());
         // 国家 said as a word, 国家级 holding it, 澜舟 cut into two chars
         let word = [tok("国家", "n", 0), tok("要", "v", 6)];
-        assert!(!names_a_part(&word, 0, 6));
+        assert!(!whole_tokens(&word, 0, 6).is_some_and(names_a_part));
         let inside = [tok("国家级", "b", 0)];
-        assert!(!names_a_part(&inside, 0, 6));
+        assert!(!whole_tokens(&inside, 0, 6).is_some_and(names_a_part));
         let cut = [tok("澜", "ng", 0), tok("舟", "nr", 3)];
-        assert!(names_a_part(&cut, 0, 6));
+        assert!(whole_tokens(&cut, 0, 6).is_some_and(names_a_part));
         let name = [tok("星海", "nz", 0)];
-        assert!(names_a_part(&name, 0, 6));
+        assert!(whole_tokens(&name, 0, 6).is_some_and(names_a_part));
+    }
+
+    #[test]
+    fn a_repeated_name_is_whole_tokens_of_a_name() {
+        use crate::segment::Tag;
+        let tok =
+            |t: &'static str, pos: &str, at: usize| Token::new(t, Tag::of(pos), at, at + t.len());
+        let person = EntityType::Person;
+        assert!(!repeats_a_name(&[tok("和平", "nz", 0)], &person));
+        assert!(repeats_a_name(&[tok("周明远", "nr", 0)], &person));
+        assert!(repeats_a_name(
+            &[tok("周", "nr", 0), tok("明远", "nz", 3)],
+            &person
+        ));
+        assert!(!repeats_a_name(
+            &[tok("时", "n", 0), tok("表示", "v", 3)],
+            &person
+        ));
+        let org = EntityType::Org;
+        assert!(repeats_a_name(
+            &[tok("澜舟", "x", 0), tok("物业", "n", 6)],
+            &org
+        ));
+        assert!(!repeats_a_name(&[tok("物业", "n", 0)], &org));
     }
 
     #[test]
