@@ -30,8 +30,9 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent.parent
 NAME_TAGS = {"ns", "nt", "nz", "nr", "nrt", "nrfg", "j"}
 # the last char of a three-char word made from a place's name: a kind of
-# place, building, people or wind (万安镇, 万圣宫, 上海籍, 东北风, 东夷族)
-PLACE_OR_KIND_CHARS = set("镇宫节岩谷庄溪籍人风族营林湾港路街桥寺庙山河湖村乡县区市省州岛洞峰泉塔园馆楼门关城堡坊巷道口台亭阁殿湖海江滩洲坡岭沟渡表键")
+# place, building, people, wind, style or position (万安镇, 万圣宫, 上海籍,
+# 东北风, 罗马式, 王国里)
+PLACE_OR_KIND_CHARS = set("镇宫节岩谷庄溪籍人风族营林湾港路街桥寺庙山河湖村乡县区市省州岛洞峰泉塔园馆楼门关城堡坊巷道口台亭阁殿湖海江滩洲坡岭沟渡坝表键式制型版语文里内外上下中")
 
 
 def wheel(folder, prefix):
@@ -188,11 +189,15 @@ def not_person(jio, jieba_path):
             return False
         # after a place's name, a char for a kind of place or of people makes
         # a word (万安镇, 东北风, 上海籍); any other is a given name
-        if head[1] not in NAME_TAGS:
+        if head[1] != "ns":
             return True
-        # a place's name and a char for a kind of place or people is a word
-        # (万安镇, 上海籍); and any other char, a surname + given name (黄镇东)
-        return w[2] in PLACE_OR_KIND_CHARS
+        # a place's name and a char for a kind of place, people, style or
+        # position is a word (万安镇, 上海籍, 罗马式, 王国里), as is one whose last
+        # two chars are a common word (古城墙, 古建筑); any other, a surname +
+        # given name (黄镇东, 唐国强)
+        tail = jieba_tags.get(w[1:])
+        common_tail = tail is not None and tail[1] not in NAME_TAGS and tail[0] >= 20
+        return w[2] in PLACE_OR_KIND_CHARS or common_tail
     words = sorted(w for w in nr if ordinary(w))
     out = OUT.parent.parent / "rules" / "not_person.toml"
     body = ",\n".join(f'  "{w}"' for w in words)
