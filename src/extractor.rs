@@ -588,6 +588,14 @@ impl Extractor {
             },
             &mut link,
         );
+        // the tokens are big (32 bytes each); unless the caller wants them,
+        // they go before the Document's strings are made
+        let tokens = if opts.include_tokens {
+            Some(tokens)
+        } else {
+            drop(tokens);
+            None
+        };
 
         {
             let mut times: Vec<(usize, &mut crate::extract::times::TimeValue)> = hits
@@ -711,7 +719,7 @@ impl Extractor {
             times,
             triples,
             diagnostics,
-            tokens: opts.include_tokens.then(|| {
+            tokens: tokens.map(|tokens| {
                 tokens
                     .iter()
                     .map(|t| {

@@ -232,7 +232,7 @@ fn gated_captures<'h>(
     re: &regex::Regex,
     text: &'h str,
     sentences: &[Range<usize>],
-    which: &[usize],
+    which: &[u32],
 ) -> Vec<regex::Captures<'h>> {
     const CONTEXT: usize = 4;
     let back = |at: usize| {
@@ -256,7 +256,10 @@ fn gated_captures<'h>(
         while j + 1 < which.len() && which[j + 1] == which[j] + 1 {
             j += 1;
         }
-        let (from, to) = (sentences[which[i]].start, sentences[which[j]].end);
+        let (from, to) = (
+            sentences[which[i] as usize].start,
+            sentences[which[j] as usize].end,
+        );
         i = j + 1;
         let hay = &text[..ahead(to)];
         let mut at = back(from).max(done);
@@ -356,26 +359,45 @@ impl RuleSet {
             }
             sent_tokens.push(from..t);
         }
-        // anchor words present in each sentence
-        let mut present: Vec<Vec<usize>> = vec![Vec::new(); n_sent];
+        // anchor words present in each sentence, all in one list: those of
+        // sentence k are present[present_from[k]..present_from[k + 1]] (one
+        // small list per sentence cost megabytes on a long text)
+        let mut present: Vec<u32> = Vec::new();
+        let mut present_from: Vec<u32> = Vec::with_capacity(n_sent + 1);
+        present_from.push(0);
         if let Some(ac) = &r.anchor_ac {
             // sentence by sentence: a gate word counts only inside one
-            for (k, s) in input.sentences.iter().enumerate() {
-                for m in ac.find_overlapping_iter(&text[s.clone()]) {
-                    present[k].push(m.pattern().as_usize());
-                }
+            for s in input.sentences {
+                let from = present.len();
+                // fewer anchor words than u32::MAX: rule files are bounded
+                present.extend(
+                    ac.find_overlapping_iter(&text[s.clone()])
+                        .map(|m| m.pattern().as_u32()),
+                );
                 // a word met twice (，) adds no pattern the second time
-                present[k].sort_unstable();
-                present[k].dedup();
+                present[from..].sort_unstable();
+                let mut kept = from;
+                for i in from..present.len() {
+                    if i == from || present[i] != present[kept - 1] {
+                        present[kept] = present[i];
+                        kept += 1;
+                    }
+                }
+                present.truncate(kept);
+                present_from.push(present.len() as u32);
             }
+        } else {
+            present_from.resize(n_sent + 1, 0);
         }
+        let present_in =
+            |k: usize| &present[present_from[k] as usize..present_from[k + 1] as usize];
         // the sentences each gated regex may match in
-        let mut regex_sentences: Vec<Vec<usize>> = vec![Vec::new(); r.regexes.len()];
-        for (k, words) in present.iter().enumerate() {
-            for &w in words {
-                for &rid in &r.word_regexes[w] {
-                    if regex_sentences[rid].last() != Some(&k) {
-                        regex_sentences[rid].push(k);
+        let mut regex_sentences: Vec<Vec<u32>> = vec![Vec::new(); r.regexes.len()];
+        for k in 0..n_sent {
+            for &w in present_in(k) {
+                for &rid in &r.word_regexes[w as usize] {
+                    if regex_sentences[rid].last() != Some(&(k as u32)) {
+                        regex_sentences[rid].push(k as u32);
                     }
                 }
             }
@@ -418,7 +440,8 @@ impl RuleSet {
                 for (k, s) in input.sentences.iter().enumerate() {
                     // which patterns have a chance here, before building items
                     cands.clear();
-                    for &w in &present[k] {
+                    for &w in present_in(k) {
+                        let w = w as usize;
                         for &pid in &r.word_patterns[si][w] {
                             if seen[pid] != k {
                                 seen[pid] = k;
@@ -1352,10 +1375,10 @@ mod tests {
         ] {
             let re = regex::Regex::new(src).unwrap();
             let lits = compile::regex_literals(src).unwrap();
-            let which: Vec<usize> = (0..sents.len())
+            let which: Vec<u32> = (0..sents.len() as u32)
                 .filter(|&k| {
                     lits.iter()
-                        .any(|l| text[sents[k].clone()].contains(l.as_str()))
+                        .any(|l| text[sents[k as usize].clone()].contains(l.as_str()))
                 })
                 .collect();
             let spans = |v: Vec<regex::Captures<'_>>| -> Vec<(usize, usize)> {
