@@ -218,7 +218,7 @@ pub(crate) fn link_distinctive_parts(
         let s = tokens[i].start();
         let found = (i..tokens.len())
             .take(MAX_PART_TOKENS)
-            .map_while(|j| index.get(&text[s..tokens[j].end()]).map(|k| (j, *k)))
+            .map_while(|j| index.get(text.get(s..tokens[j].end())?).map(|k| (j, *k)))
             .filter_map(|(j, k)| k.map(|k| (j, k)))
             .last();
         let Some((j, k)) = found else {

@@ -367,23 +367,17 @@ impl RuleSet {
         present_from.push(0);
         if let Some(ac) = &r.anchor_ac {
             // sentence by sentence: a gate word counts only inside one
+            let mut found: Vec<u32> = Vec::new();
             for s in input.sentences {
-                let from = present.len();
-                // fewer anchor words than u32::MAX: rule files are bounded
-                present.extend(
+                found.clear();
+                found.extend(
                     ac.find_overlapping_iter(&text[s.clone()])
                         .map(|m| m.pattern().as_u32()),
                 );
                 // a word met twice (，) adds no pattern the second time
-                present[from..].sort_unstable();
-                let mut kept = from;
-                for i in from..present.len() {
-                    if i == from || present[i] != present[kept - 1] {
-                        present[kept] = present[i];
-                        kept += 1;
-                    }
-                }
-                present.truncate(kept);
+                found.sort_unstable();
+                found.dedup();
+                present.extend_from_slice(&found);
                 present_from.push(present.len() as u32);
             }
         } else {
@@ -403,25 +397,14 @@ impl RuleSet {
             }
         }
         // lexicon entries of the tokens, looked up once for all stages
-        let tok_lex: Vec<Option<&crate::lexicon::LexEntry>> = if r.uses_lexicon {
-            input
-                .tokens
-                .iter()
-                .map(|t| input.lexicon.get(t.text))
-                .collect()
-        } else {
-            vec![None; input.tokens.len()]
+        let look = Lookup {
+            lexicon: r.uses_lexicon.then_some(input.lexicon),
+            vocab: &r.vocab,
         };
+        let tok_lex: Vec<Option<&crate::lexicon::LexEntry>> =
+            input.tokens.iter().map(|t| look.lex(t.text)).collect();
         // the tokens' numbers in the rules' vocabulary, for word conditions
-        let tok_word: Vec<u32> = input.tokens.iter().map(|t| r.vocab.get(t.text)).collect();
-        let look = |s: &str| {
-            let lex = if r.uses_lexicon {
-                input.lexicon.get(s)
-            } else {
-                None
-            };
-            (lex, r.vocab.get(s))
-        };
+        let tok_word: Vec<u32> = input.tokens.iter().map(|t| look.word(t.text)).collect();
         let mut hits = Hits::default();
         // whether entities came since mentions were last linked
         let mut unlinked = true;
@@ -648,6 +631,23 @@ impl RuleSet {
     }
 }
 
+/// What the text of an item is looked up in: the lexicon (when some rule
+/// asks for it) and the rules' vocabulary.
+struct Lookup<'a> {
+    lexicon: Option<&'a Lexicon>,
+    vocab: &'a pattern::Vocab,
+}
+
+impl<'a> Lookup<'a> {
+    fn lex(&self, text: &str) -> Option<&'a crate::lexicon::LexEntry> {
+        self.lexicon.and_then(|l| l.get(text))
+    }
+
+    fn word(&self, text: &str) -> u32 {
+        self.vocab.get(text)
+    }
+}
+
 /// The items of one sentence: its tokens, with the entities and times found so
 /// far standing in for the tokens they cover.
 fn build_items<'t>(
@@ -657,7 +657,7 @@ fn build_items<'t>(
     lexs: &[Option<&'t crate::lexicon::LexEntry>],
     words: &[u32],
     hits: &Hits,
-    look: &dyn Fn(&str) -> (Option<&'t crate::lexicon::LexEntry>, u32),
+    look: &Lookup<'t>,
 ) -> Vec<Item<'t>> {
     // overlays inside the sentence, disjoint, by start
     let mut overlays: Vec<Item<'t>> = Vec::new();
@@ -675,7 +675,7 @@ fn build_items<'t>(
                 entity: Some((i, e.kind.clone())),
                 time: None,
                 lex: None,
-                word: look(&text[e.start..e.end]).1,
+                word: look.word(&text[e.start..e.end]),
             });
         }
     }
@@ -704,7 +704,7 @@ fn build_items<'t>(
                 entity: None,
                 time: Some((i, t.value.kind)),
                 lex: None,
-                word: look(&text[t.start..t.end]).1,
+                word: look.word(&text[t.start..t.end]),
             });
         }
     }
@@ -750,15 +750,9 @@ fn build_items<'t>(
     items
 }
 
-fn piece<'t>(
-    text: &'t str,
-    a: usize,
-    b: usize,
-    pos: Tag,
-    look: &dyn Fn(&str) -> (Option<&'t crate::lexicon::LexEntry>, u32),
-) -> Item<'t> {
+fn piece<'t>(text: &'t str, a: usize, b: usize, pos: Tag, look: &Lookup<'t>) -> Item<'t> {
     let t = &text[a..b];
-    let (lex, word) = look(t);
+    let (lex, word) = (look.lex(t), look.word(t));
     Item {
         text: t,
         start: a,
@@ -1304,7 +1298,10 @@ mod tests {
             let toks = &tokens[from..t];
             let lexs: Vec<_> = toks.iter().map(|t| lexicon.get(t.text)).collect();
             let words: Vec<u32> = toks.iter().map(|t| r.vocab.get(t.text)).collect();
-            let look = |x: &str| (lexicon.get(x), r.vocab.get(x));
+            let look = Lookup {
+                lexicon: Some(&lexicon),
+                vocab: &r.vocab,
+            };
             let items = build_items(&text, s, toks, &lexs, &words, &hits, &look);
             for (si, pats) in r.stage_patterns.iter().enumerate() {
                 let mut starts = vec![Vec::new(); r.patterns.len()];

@@ -515,9 +515,10 @@ impl StartIndex {
     /// pattern may come more than once).
     pub(crate) fn each_at(&self, it: &Item<'_>, mut f: impl FnMut(usize)) {
         let mut all = |ids: &[u32]| ids.iter().for_each(|&p| f(p as usize));
+        let w = it.word as usize;
         if let (Some(&a), Some(&b)) = (
-            self.word_from.get(it.word as usize),
-            self.word_from.get(it.word as usize + 1),
+            self.word_from.get(w),
+            self.word_from.get(w.saturating_add(1)),
         ) {
             all(&self.word_patterns[a as usize..b as usize]);
         }
