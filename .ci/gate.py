@@ -51,19 +51,23 @@ def main():
             if got is None or got < floor:
                 failures.append(f"{suite} {key} = {got}, below the floor {floor}")
 
+    # gold articles: the seed (dev/) and the hand-annotated news dev set (news/)
     cmd = f"{args.bin} --doc-date {{date}} {{file}}"
-    out = subprocess.run([sys.executable, str(EVAL / "score.py"), "--gold", str(EVAL / "dev"), "--cmd", cmd, "--json"],
-                         capture_output=True, text=True, cwd=ROOT)
-    try:
-        score = json.loads(out.stdout.strip().splitlines()[-1])
-    except (json.JSONDecodeError, IndexError):
-        score = {}
-        failures.append(f"score.py printed no summary: {out.stderr.strip()[:300]}")
-    for key, floor in floors["score"].items():
-        got = dig(score, key)
-        report.append(f"{'seed':12s} {key:10s} {got!s:>8} (floor {floor})")
-        if got is None or got < floor:
-            failures.append(f"score {key} = {got}, below the floor {floor}")
+    for name, folder, key in (("seed", "dev", "score"), ("news", "news", "news")):
+        if key not in floors:
+            continue
+        out = subprocess.run([sys.executable, str(EVAL / "score.py"), "--gold", str(EVAL / folder), "--cmd", cmd, "--json"],
+                             capture_output=True, text=True, cwd=ROOT)
+        try:
+            score = json.loads(out.stdout.strip().splitlines()[-1])
+        except (json.JSONDecodeError, IndexError):
+            score = {}
+            failures.append(f"score.py on {folder}/ printed no summary: {out.stderr.strip()[:300]}")
+        for metric, floor in floors[key].items():
+            got = dig(score, metric)
+            report.append(f"{name:12s} {metric:10s} {got!s:>8} (floor {floor})")
+            if got is None or got < floor:
+                failures.append(f"{name} {metric} = {got}, below the floor {floor}")
 
     print("\n".join(report))
     if failures:

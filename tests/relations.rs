@@ -99,7 +99,7 @@ fn later_mentions_of_a_name_take_part_in_relations() {
     );
     has(&found, "星澜电商", "acquire", "南京澜舟软件有限公司");
     // a name found by its role (下属子公司), repeated without it
-    let text = "公司将其持有的下属子公司澜舟物业的股份全部转让。此后江苏星澜投资有限公司持有澜舟物业30%股份。";
+    let text = "公司拟将所持下属子公司澜舟物业的股份全部出让。此后江苏星澜投资有限公司持有澜舟物业30%股份。";
     let found = triples(text);
     has(&found, "江苏星澜投资有限公司", "own_stake", "澜舟物业");
     let doc = extractor().extract(text).unwrap();

@@ -1163,7 +1163,7 @@ enum Reference {
     /// 双方, 两者: the last two names.
     Both,
     /// 公司 in an announcement: the company the sentence is about, the
-    /// first organisation it names (中国联通公告，…向公司控股股东联通集团…);
+    /// first organisation it names (星海电子公告，…向公司控股股东星海集团…);
     /// with none before, the nearest one of the text.
     Company,
 }

@@ -2,7 +2,7 @@
 //! segment whole. The hot loop: tokens borrow the text and jieba's tags.
 //!
 //! jieba's dictionary also holds compounds that hide a name (德国人,
-//! 邓小平理论, 中华人民共和国香港特别行政区); those are split back into the
+//! 邓小平理论, 香港特别行政区); those are split back into the
 //! names they are made of, so the rules see every name as a token.
 
 use jieba_rs::Jieba;
