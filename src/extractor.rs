@@ -567,7 +567,14 @@ impl Extractor {
         // later mentions of names (short names a text introduces, a
         // company's distinctive part, a name repeated without the context
         // that found it) are linked before the relation rules, which see them
+        let names = crate::extract::person_names::NameContext {
+            text: &analysis.text,
+            tokens: &tokens,
+            tokenizer: &self.inner.tokenizer,
+        };
         let mut link = |entities: &mut Vec<EntityHit>| {
+            // names completed first, so that their repeats are linked whole
+            crate::extract::person_names::complete_person_names(&names, entities, &blocked);
             crate::extract::entities::link_aliases(&analysis.text, entities, &blocked);
             crate::extract::entities::link_distinctive_parts(
                 &analysis.text,
@@ -648,6 +655,8 @@ impl Extractor {
                 span: m.span,
                 source: if h.alias {
                     "alias".to_string()
+                } else if h.rule == EntityHit::NO_RULE {
+                    "pass:person_names".to_string()
                 } else {
                     format!("rule:{}", self.inner.rules.rule_id(h.rule))
                 },

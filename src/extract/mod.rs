@@ -5,5 +5,6 @@ pub(crate) mod calendars;
 pub(crate) mod doc_date;
 pub(crate) mod entities;
 pub(crate) mod numerals;
+pub(crate) mod person_names;
 pub(crate) mod relations;
 pub(crate) mod times;

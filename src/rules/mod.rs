@@ -37,6 +37,23 @@ pub(crate) struct EntityHit {
 }
 
 impl EntityHit {
+    /// The `rule` of an entity found by a pass of code after the rules
+    /// (person-name boundaries), not by a rule of the files.
+    pub(crate) const NO_RULE: usize = usize::MAX;
+
+    /// An entity found by a pass of code, not by a rule.
+    pub(crate) fn by_pass(kind: EntityType, start: usize, end: usize, canonical: String) -> Self {
+        EntityHit {
+            start,
+            end,
+            kind,
+            canonical,
+            rule: Self::NO_RULE,
+            alias: false,
+            priority: 0,
+        }
+    }
+
     /// An entity for a later mention of a short name.
     pub(crate) fn alias_of(of: &EntityHit, start: usize, end: usize) -> Self {
         EntityHit {
@@ -627,7 +644,7 @@ impl RuleSet {
 
     /// The rule's id.
     pub(crate) fn rule_id(&self, rule: usize) -> &str {
-        &self.inner.rules[rule].id
+        self.inner.rules.get(rule).map_or("pass", |r| r.id.as_str())
     }
 }
 

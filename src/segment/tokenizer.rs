@@ -287,6 +287,12 @@ impl Tokenizer {
     pub fn hmm(&self) -> bool {
         self.hmm
     }
+
+    /// Whether `word` is a word of jieba's dictionary (or a lexicon name),
+    /// as opposed to one its HMM made up for text it does not know.
+    pub fn has_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
 }
 
 /// Push `token` as two tokens cut at byte `cut` of its text, with these tags.

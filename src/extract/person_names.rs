@@ -1,0 +1,354 @@
+//! Person-name boundaries. jieba often cuts a three-char Chinese name short
+//! (`黄振|豊`), glues its last char to the next word (`朱文|仪将`), or takes
+//! it for a place or a word (`李孟珊/ns`, `张|建中`). This pass, run after
+//! the entity rules, fixes the extent of names from a surname list and the
+//! chars around them:
+//!
+//! - a PERSON of a surname and one given char is completed with the next char
+//!   when that char may be part of a given name and begins no word;
+//! - right after a person cue (a TITLE entity, or a cue word such as 记者 or
+//!   小将) a surname starts a name of one or two given chars, by the same test;
+//! - a surname alone before a title (`郑部长`) is a PERSON when the document
+//!   names someone in full with that surname.
+//!
+//! The word lists are data (`data/names/person_names.txt`).
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
+
+use crate::document::EntityType;
+use crate::rules::EntityHit;
+use crate::segment::{Token, Tokenizer};
+
+/// The lists of `data/names/person_names.txt`.
+struct NameData {
+    surnames: FxHashSet<char>,
+    compound_surnames: Vec<&'static str>,
+    not_a_surname_here: FxHashSet<char>,
+    not_in_name: FxHashSet<char>,
+    cues: FxHashSet<&'static str>,
+}
+
+const DATA: &str = include_str!("../../data/names/person_names.txt");
+
+fn data() -> &'static NameData {
+    static D: OnceLock<NameData> = OnceLock::new();
+    D.get_or_init(|| {
+        let mut d = NameData {
+            surnames: FxHashSet::default(),
+            compound_surnames: Vec::new(),
+            not_a_surname_here: FxHashSet::default(),
+            not_in_name: FxHashSet::default(),
+            cues: FxHashSet::default(),
+        };
+        for line in DATA.lines() {
+            let line = line.trim_end();
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let Some((key, items)) = line.split_once('\t') else {
+                continue;
+            };
+            let items = items.split_whitespace();
+            let chars = |set: &mut FxHashSet<char>, items: std::str::SplitWhitespace<'static>| {
+                set.extend(items.filter_map(|w| w.chars().next()));
+            };
+            match key {
+                "surnames" => chars(&mut d.surnames, items),
+                "not_a_surname_here" => chars(&mut d.not_a_surname_here, items),
+                "not_in_name" => chars(&mut d.not_in_name, items),
+                "compound_surnames" => d.compound_surnames.extend(items),
+                "cues" => d.cues.extend(items),
+                // the file is compiled in and checked by a test: an unknown
+                // key is a typo there, not user input
+                _ => {}
+            }
+        }
+        d
+    })
+}
+
+/// Marks between the names of a list.
+const LIST_MARKS: &[char] = &['、', '与', '和', '及'];
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+/// What the pass needs to see of the document.
+pub(crate) struct NameContext<'a, 't> {
+    pub(crate) text: &'a str,
+    pub(crate) tokens: &'t [Token<'a>],
+    pub(crate) tokenizer: &'a Tokenizer,
+}
+
+impl NameContext<'_, '_> {
+    /// The token that starts at byte `at`, if one does.
+    fn token_at(&self, at: usize) -> Option<&Token<'_>> {
+        let i = self.tokens.partition_point(|t| t.start() < at);
+        self.tokens.get(i).filter(|t| t.start() == at)
+    }
+
+    /// Whether a dictionary word of two or more chars begins at byte `at`
+    /// (and lies within the text): the char there belongs to that word, not
+    /// to a name before it.
+    fn word_begins_at(&self, at: usize) -> bool {
+        let rest = &self.text[at..];
+        let mut ends = rest
+            .char_indices()
+            .map(|(i, _)| i)
+            .skip(2)
+            .take(3)
+            .collect::<Vec<_>>();
+        if rest.chars().nth(1).is_some() && ends.len() < 3 {
+            ends.push(rest.len());
+        }
+        ends.iter().any(|&e| {
+            let w = &rest[..e];
+            w.chars().count() >= 2 && w.chars().all(is_han) && self.tokenizer.has_word(w)
+        })
+    }
+
+    /// May `c` be a char of a given name?
+    fn name_char(c: char) -> bool {
+        is_han(c) && !data().not_in_name.contains(&c)
+    }
+
+    /// The byte length of the surname at `at`, if a surname starts there.
+    fn surname_at(&self, at: usize) -> Option<usize> {
+        let rest = &self.text[at..];
+        let d = data();
+        if let Some(s) = d.compound_surnames.iter().find(|s| rest.starts_with(**s)) {
+            return Some(s.len());
+        }
+        let c = rest.chars().next()?;
+        (d.surnames.contains(&c) && !d.not_a_surname_here.contains(&c)).then(|| c.len_utf8())
+    }
+
+    /// The end of a name whose given name starts at `given` (after the
+    /// surname): one given char, or two when the second may be one and
+    /// begins no word. `starts` says whether an entity begins at a byte.
+    fn given_name_end(&self, given: usize, starts: &dyn Fn(usize) -> bool) -> Option<usize> {
+        let mut it = self.text[given..].chars();
+        let c1 = it.next().filter(|&c| Self::name_char(c))?;
+        let second = given + c1.len_utf8();
+        let Some(c2) = it.next() else {
+            return Some(second);
+        };
+        let third = second + c2.len_utf8();
+        if !Self::name_char(c2) || starts(second) {
+            return Some(second);
+        }
+        // a name that ends where an entity or punctuation begins is whole
+        if starts(third) || self.text[third..].chars().next().is_none_or(|c| !is_han(c)) {
+            return Some(third);
+        }
+        if self.word_begins_at(second) {
+            return Some(second);
+        }
+        Some(third)
+    }
+}
+
+/// Fix the extent of person names in `entities` (see the module docs).
+/// `blocked` says whether a byte range may not hold an entity.
+pub(crate) fn complete_person_names(
+    cx: &NameContext<'_, '_>,
+    entities: &mut Vec<EntityHit>,
+    blocked: &dyn Fn(usize, usize) -> bool,
+) {
+    entities.sort_by_key(|e| (e.start, e.end));
+    let starts_snapshot: FxHashSet<usize> = entities.iter().map(|e| e.start).collect();
+    let starts = |at: usize| starts_snapshot.contains(&at);
+    let covered = |es: &[EntityHit], s: usize, e: usize, skip: Option<usize>| {
+        es.iter()
+            .enumerate()
+            .any(|(i, x)| Some(i) != skip && x.start < e && s < x.end)
+    };
+
+    // 0. a "name" that is one dictionary word jieba does not tag as a name
+    // (方面 after a title) is none
+    entities.retain(|x| {
+        x.kind != EntityType::Person
+            || x.alias
+            || !cx.token_at(x.start).is_some_and(|t| {
+                t.end() == x.end
+                    && t.text.chars().count() >= 2
+                    && !matches!(t.pos.as_str(), "nr" | "nrfg" | "nrt" | "x" | "eng")
+                    && cx.tokenizer.has_word(t.text)
+            })
+    });
+
+    // 1. a surname + one given char completed
+    for i in 0..entities.len() {
+        let x = entities[i].clone();
+        if x.kind != EntityType::Person || x.alias {
+            continue;
+        }
+        let name = &cx.text[x.start..x.end];
+        if name.chars().count() != 2 {
+            continue;
+        }
+        let Some(sl) = cx.surname_at(x.start) else {
+            continue;
+        };
+        if sl != name.chars().next().map_or(0, char::len_utf8) {
+            continue;
+        }
+        let Some(end) = cx.given_name_end(x.start + sl, &starts) else {
+            continue;
+        };
+        if end > x.end && !covered(entities, x.start, end, Some(i)) && !blocked(x.start, end) {
+            entities[i].end = end;
+            entities[i].canonical = cx.text[x.start..end].to_string();
+        }
+    }
+
+    // 2. a name right after a cue
+    let mut cue_ends: Vec<usize> = entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Title)
+        .map(|e| e.end)
+        .collect();
+    cue_ends.extend(
+        cx.tokens
+            .iter()
+            .filter(|t| data().cues.contains(t.text))
+            .map(|t| t.end()),
+    );
+    // the next name of a list of persons (张三与李四, 张三、李四)
+    for e in entities.iter().filter(|e| e.kind == EntityType::Person) {
+        let rest = &cx.text[e.end..];
+        if let Some(c) = rest.chars().next().filter(|c| LIST_MARKS.contains(c)) {
+            cue_ends.push(e.end + c.len_utf8());
+        }
+    }
+    cue_ends.sort_unstable();
+    cue_ends.dedup();
+    let mut added = Vec::new();
+    for at in cue_ends {
+        if entities.iter().any(|e| e.start == at) {
+            continue; // a name (or anything else) already starts there
+        }
+        let Some(sl) = cx.surname_at(at) else {
+            continue;
+        };
+        // a dictionary word at the surname that is no name (方面, 高度)
+        if let Some(t) = cx.token_at(at) {
+            let tag = t.pos.as_str();
+            if t.text.chars().count() >= 2
+                && !matches!(tag, "nr" | "nrfg" | "nrt")
+                && cx.tokenizer.has_word(t.text)
+            {
+                continue;
+            }
+        }
+        let Some(end) = cx.given_name_end(at + sl, &starts) else {
+            continue;
+        };
+        if covered(entities, at, end, None) || blocked(at, end) {
+            continue;
+        }
+        let name = cx.text[at..end].to_string();
+        added.push(EntityHit::by_pass(EntityType::Person, at, end, name));
+    }
+    entities.extend(added);
+    entities.sort_by_key(|e| (e.start, e.end));
+
+    // a name jieba tags as one, listed right before a person (李四、张三)
+    let mut added = Vec::new();
+    for e in entities.iter().filter(|e| e.kind == EntityType::Person) {
+        let Some(mark) = cx.text[..e.start].chars().next_back() else {
+            continue;
+        };
+        if !LIST_MARKS.contains(&mark) {
+            continue;
+        }
+        let at = e.start - mark.len_utf8();
+        let i = cx.tokens.partition_point(|t| t.end() < at);
+        let Some(t) = cx.tokens.get(i).filter(|t| t.end() == at) else {
+            continue;
+        };
+        let n = t.text.chars().count();
+        if matches!(t.pos.as_str(), "nr" | "nrfg")
+            && (2..=4).contains(&n)
+            && cx.surname_at(t.start()).is_some()
+            && !covered(entities, t.start(), t.end(), None)
+            && !blocked(t.start(), t.end())
+        {
+            added.push(EntityHit::by_pass(
+                EntityType::Person,
+                t.start(),
+                t.end(),
+                t.text.to_string(),
+            ));
+        }
+    }
+    entities.extend(added);
+    entities.sort_by_key(|e| (e.start, e.end));
+
+    // 3. a surname alone before a title, of someone named in full
+    let full_surnames: FxHashSet<char> = entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Person)
+        .filter(|e| (2..=3).contains(&cx.text[e.start..e.end].chars().count()))
+        .filter_map(|e| cx.text[e.start..e.end].chars().next())
+        .collect();
+    let mut added = Vec::new();
+    for t in entities.iter().filter(|e| e.kind == EntityType::Title) {
+        let Some(c) = cx.text[..t.start].chars().next_back() else {
+            continue;
+        };
+        let s = t.start - c.len_utf8();
+        if !full_surnames.contains(&c) {
+            continue;
+        }
+        // the surname stands alone: nothing Han before it that could make it
+        // part of a word or name
+        let before = cx.text[..s].chars().next_back();
+        let alone = before.is_none_or(|b| !is_han(b) || data().not_in_name.contains(&b));
+        if alone && !covered(entities, s, t.start, None) && !blocked(s, t.start) {
+            added.push(EntityHit::by_pass(
+                EntityType::Person,
+                s,
+                t.start,
+                c.to_string(),
+            ));
+        }
+    }
+    entities.extend(added);
+    entities.sort_by_key(|e| (e.start, e.end));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_file_has_every_list() {
+        let d = data();
+        assert!(d.surnames.len() > 300);
+        assert!(d.compound_surnames.contains(&"欧阳"));
+        assert!(d.not_in_name.contains(&'的'));
+        assert!(d.not_a_surname_here.contains(&'和'));
+        assert!(d.cues.contains("记者"));
+        for line in DATA
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let key = line.split('\t').next().unwrap_or("");
+            assert!(
+                [
+                    "surnames",
+                    "compound_surnames",
+                    "not_a_surname_here",
+                    "not_in_name",
+                    "cues"
+                ]
+                .contains(&key),
+                "unknown key {key:?} in person_names.txt"
+            );
+        }
+    }
+}
