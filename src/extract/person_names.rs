@@ -161,10 +161,12 @@ pub(crate) fn complete_person_names(
     entities.sort_by_key(|e| (e.start, e.end));
     let starts_snapshot: FxHashSet<usize> = entities.iter().map(|e| e.start).collect();
     let starts = |at: usize| starts_snapshot.contains(&at);
+    // entities are sorted by start and hardly overlap: the few that start
+    // before `e` are the only ones that can reach into `s..e` (a binary
+    // search, not a scan: a long text has tens of thousands of entities)
     let covered = |es: &[EntityHit], s: usize, e: usize, skip: Option<usize>| {
-        es.iter()
-            .enumerate()
-            .any(|(i, x)| Some(i) != skip && x.start < e && s < x.end)
+        let n = es.partition_point(|x| x.start < e);
+        (n.saturating_sub(8)..n).any(|i| Some(i) != skip && s < es[i].end)
     };
 
     // 0. a "name" that is one dictionary word jieba does not tag as a name
@@ -228,7 +230,7 @@ pub(crate) fn complete_person_names(
     cue_ends.dedup();
     let mut added = Vec::new();
     for at in cue_ends {
-        if entities.iter().any(|e| e.start == at) {
+        if starts(at) {
             continue; // a name (or anything else) already starts there
         }
         let Some(sl) = cx.surname_at(at) else {
