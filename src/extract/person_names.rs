@@ -94,20 +94,27 @@ impl NameContext<'_, '_> {
     /// (and lies within the text): the char there belongs to that word, not
     /// to a name before it.
     fn word_begins_at(&self, at: usize) -> bool {
+        // words of two to four chars, all Han: the ends after char 2, 3, 4
         let rest = &self.text[at..];
-        let mut ends = rest
-            .char_indices()
-            .map(|(i, _)| i)
-            .skip(2)
-            .take(3)
-            .collect::<Vec<_>>();
-        if rest.chars().nth(1).is_some() && ends.len() < 3 {
-            ends.push(rest.len());
+        let mut end = 0;
+        for (n, c) in rest.chars().take(4).enumerate() {
+            if !is_han(c) {
+                return false;
+            }
+            end += c.len_utf8();
+            if n >= 1 && self.tokenizer.has_word(&rest[..end]) {
+                return true;
+            }
         }
-        ends.iter().any(|&e| {
-            let w = &rest[..e];
-            w.chars().count() >= 2 && w.chars().all(is_han) && self.tokenizer.has_word(w)
-        })
+        false
+    }
+
+    /// Whether a token is a word of jieba's dictionary of two or more chars
+    /// that jieba does not tag as a name (方面, 高度): no person's name.
+    fn is_plain_word(&self, t: &Token<'_>) -> bool {
+        t.text.chars().nth(1).is_some()
+            && !matches!(t.pos.as_str(), "nr" | "nrfg" | "nrt" | "x" | "eng")
+            && self.tokenizer.has_word(t.text)
     }
 
     /// May `c` be a char of a given name?
@@ -174,12 +181,9 @@ pub(crate) fn complete_person_names(
     entities.retain(|x| {
         x.kind != EntityType::Person
             || x.alias
-            || !cx.token_at(x.start).is_some_and(|t| {
-                t.end() == x.end
-                    && t.text.chars().count() >= 2
-                    && !matches!(t.pos.as_str(), "nr" | "nrfg" | "nrt" | "x" | "eng")
-                    && cx.tokenizer.has_word(t.text)
-            })
+            || !cx
+                .token_at(x.start)
+                .is_some_and(|t| t.end() == x.end && cx.is_plain_word(t))
     });
 
     // 1. a surname + one given char completed
@@ -237,14 +241,8 @@ pub(crate) fn complete_person_names(
             continue;
         };
         // a dictionary word at the surname that is no name (方面, 高度)
-        if let Some(t) = cx.token_at(at) {
-            let tag = t.pos.as_str();
-            if t.text.chars().count() >= 2
-                && !matches!(tag, "nr" | "nrfg" | "nrt")
-                && cx.tokenizer.has_word(t.text)
-            {
-                continue;
-            }
+        if cx.token_at(at).is_some_and(|t| cx.is_plain_word(t)) {
+            continue;
         }
         let Some(end) = cx.given_name_end(at + sl, &starts) else {
             continue;
