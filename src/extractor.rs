@@ -581,6 +581,7 @@ impl Extractor {
                 &tokens,
                 entities,
                 &self.inner.lexicon,
+                &|w| self.inner.tokenizer.has_word(w),
                 &blocked,
             );
         };

@@ -148,6 +148,7 @@ pub(crate) fn link_distinctive_parts(
     tokens: &[Token<'_>],
     entities: &mut Vec<EntityHit>,
     lexicon: &Lexicon,
+    known_word: &dyn Fn(&str) -> bool,
     blocked: &dyn Fn(usize, usize) -> bool,
 ) {
     let mut seen = rustc_hash::FxHashSet::default();
@@ -232,7 +233,7 @@ pub(crate) fn link_distinctive_parts(
             && (if *whole {
                 repeats_a_name(&tokens[i..=j], &full.kind)
             } else {
-                names_a_part(&tokens[i..=j])
+                names_a_part(&tokens[i..=j], known_word)
             })
             && !blocked(s, e)
         {
@@ -257,14 +258,16 @@ fn whole_tokens<'t, 'a>(tokens: &'t [Token<'a>], s: usize, e: usize) -> Option<&
 }
 
 /// Whether a run of whole tokens is no ordinary word: a name jieba knows,
-/// one it tags as a name, or several tokens it cut a name into.
-fn names_a_part(run: &[Token<'_>]) -> bool {
+/// one it tags as a name, one its HMM made up (no word of its dictionary,
+/// whatever tag it guessed: 茂盛 is a word, an unknown brand tagged `a` is
+/// not), or several tokens it cut a name into.
+fn names_a_part(run: &[Token<'_>], known_word: &dyn Fn(&str) -> bool) -> bool {
     run.len() > 1
         || run.first().is_some_and(|t| {
             matches!(
                 t.pos.as_str(),
                 "nr" | "nrt" | "nrfg" | "nz" | "nt" | "ns" | "j" | "eng" | "x"
-            )
+            ) || !known_word(t.text)
         })
 }
 
@@ -297,14 +300,19 @@ mod tests {
         let tok =
             |t: &'static str, pos: &str, at: usize| Token::new(t, Tag::of(pos), at, at + t.len());
         // 国家 said as a word, 国家级 holding it, 澜舟 cut into two chars
+        let known = |w: &str| ["国家", "国家级", "茂盛"].contains(&w);
+        let names = |run: &[Token<'_>]| names_a_part(run, &known);
         let word = [tok("国家", "n", 0), tok("要", "v", 6)];
-        assert!(!whole_tokens(&word, 0, 6).is_some_and(names_a_part));
+        assert!(!whole_tokens(&word, 0, 6).is_some_and(names));
         let inside = [tok("国家级", "b", 0)];
-        assert!(!whole_tokens(&inside, 0, 6).is_some_and(names_a_part));
+        assert!(!whole_tokens(&inside, 0, 6).is_some_and(names));
         let cut = [tok("澜", "ng", 0), tok("舟", "nr", 3)];
-        assert!(whole_tokens(&cut, 0, 6).is_some_and(names_a_part));
+        assert!(whole_tokens(&cut, 0, 6).is_some_and(names));
         let name = [tok("星海", "nz", 0)];
-        assert!(whole_tokens(&name, 0, 6).is_some_and(names_a_part));
+        assert!(whole_tokens(&name, 0, 6).is_some_and(names));
+        // an ordinary adjective, and one jieba's HMM made up and tagged `a`
+        assert!(!whole_tokens(&[tok("茂盛", "a", 0)], 0, 6).is_some_and(names));
+        assert!(whole_tokens(&[tok("茂岚", "a", 0)], 0, 6).is_some_and(names));
     }
 
     #[test]
