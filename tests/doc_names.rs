@@ -25,8 +25,14 @@ fn a_brand_jieba_does_not_know_is_found_wherever_it_recurs() {
     let found = orgs(text);
     let short: Vec<_> = found.iter().filter(|(t, _)| t == "茂岚").collect();
     assert_eq!(short.len(), 3, "{found:?}");
-    assert!(short.iter().all(|(_, c)| c == "茂岚电子股份有限公司"), "{found:?}");
-    assert!(found.iter().any(|(t, _)| t == "茂岚電子股份有限公司"), "{found:?}");
+    assert!(
+        short.iter().all(|(_, c)| c == "茂岚电子股份有限公司"),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|(t, _)| t == "茂岚電子股份有限公司"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -34,4 +40,35 @@ fn a_distinctive_part_that_is_an_ordinary_word_is_no_name_elsewhere() {
     // 茂盛 is a word (lush): the company's part, but not the plant's
     let found = orgs("茂盛电子股份有限公司今天成立。院子里的草长得很茂盛。");
     assert_eq!(found.len(), 1, "{found:?}");
+}
+
+#[test]
+fn a_company_named_by_place_and_industry_is_found_by_its_short_form() {
+    // place + the first chars of its first two words; the place and a
+    // lexicon name inside the short form give way to it
+    let text =
+        "该公司与宁波交通投资控股有限公司签署协议，股份转让给宁波交投。宁波交投将成为控股股东。";
+    let found = orgs(text);
+    let short: Vec<_> = found.iter().filter(|(t, _)| t == "宁波交投").collect();
+    assert_eq!(short.len(), 2, "{found:?}");
+    assert!(
+        short.iter().all(|(_, c)| c == "宁波交通投资控股有限公司"),
+        "{found:?}"
+    );
+    let doc = extractor().extract(text).unwrap();
+    assert!(
+        !doc.entities
+            .iter()
+            .any(|e| e.text == "宁波" || e.text == "交投"),
+        "{:?}",
+        doc.entities
+    );
+    // in Traditional script too
+    let found = orgs("杭州城市建設發展集團有限公司今天公告，杭州城建將增資。");
+    assert!(
+        found
+            .iter()
+            .any(|(t, c)| t == "杭州城建" && c == "杭州城市建设发展集团有限公司"),
+        "{found:?}"
+    );
 }

@@ -152,8 +152,8 @@ pub(crate) fn link_distinctive_parts(
     blocked: &dyn Fn(usize, usize) -> bool,
 ) {
     let mut seen = rustc_hash::FxHashSet::default();
-    // what to look for: a distinctive part (false) or a whole name (true)
-    let mut parts: Vec<(&str, EntityHit, bool)> = Vec::new();
+    // what to look for: a distinctive part, a whole name, or a short form
+    let mut parts: Vec<(String, EntityHit, Look)> = Vec::new();
     for e in entities.iter() {
         if e.alias || !matches!(e.kind, EntityType::Org | EntityType::Person) {
             continue;
@@ -162,17 +162,23 @@ pub(crate) fn link_distinctive_parts(
         // 三毛物业, 记者张三) is the same name where the text repeats it
         // without that context
         let name = &text[e.start..e.end];
-        if name.chars().nth(1).is_some() && lexicon.get(name).is_none() && seen.insert(name) {
-            parts.push((name, e.clone(), true));
+        if name.chars().nth(1).is_some()
+            && lexicon.get(name).is_none()
+            && seen.insert(name.to_string())
+        {
+            parts.push((name.to_string(), e.clone(), Look::Whole));
         }
         if e.kind != EntityType::Org {
             continue;
         }
         if let Some(core) = distinctive_part(name, lexicon) {
-            if lexicon.get(core).is_none() && seen.insert(core) {
-                let mut part = e.clone();
-                part.kind = EntityType::Org;
-                parts.push((core, part, false));
+            if lexicon.get(core).is_none() && seen.insert(core.to_string()) {
+                parts.push((core.to_string(), e.clone(), Look::Part));
+            }
+        }
+        if let Some(short) = short_form(text, e, tokens, lexicon) {
+            if seen.insert(short.clone()) {
+                parts.push((short, e.clone(), Look::ShortForm));
             }
         }
     }
@@ -192,9 +198,15 @@ pub(crate) fn link_distinctive_parts(
         index.insert(p, Some(k));
     }
     entities.sort_by_key(|e| (e.start, e.end));
-    let covered = |s: usize, e: usize| {
+    // the entities that overlap s..e (at most a few: they do not overlap
+    // each other much)
+    let overlapping = |s: usize, e: usize| {
         let i = entities.partition_point(|x| x.start < e);
-        entities[..i].iter().rev().take(4).any(|x| s < x.end)
+        entities[..i]
+            .iter()
+            .rev()
+            .take(4)
+            .filter(move |x| s < x.end)
     };
     // the first chars of the parts, as a bit set over the BMP: most tokens
     // begin with none, and skip the hashing
@@ -210,6 +222,8 @@ pub(crate) fn link_distinctive_parts(
         c >= 0x10000 || firsts[c / 64] & (1 << (c % 64)) != 0
     };
     let mut added: Vec<EntityHit> = Vec::new();
+    // entities a short form's mention holds whole (宁波 and 交投 in 宁波交投)
+    let mut replaced: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         if !may_start(&tokens[i]) {
@@ -227,22 +241,102 @@ pub(crate) fn link_distinctive_parts(
             continue;
         };
         let e = tokens[j].end();
-        let (_, full, whole) = &parts[k];
+        let (_, full, look) = &parts[k];
         // cheapest first: most matches are the mentions that gave the names
-        if !covered(s, e)
-            && (if *whole {
-                repeats_a_name(&tokens[i..=j], &full.kind)
-            } else {
-                names_a_part(&tokens[i..=j], known_word)
-            })
-            && !blocked(s, e)
-        {
+        let take = match look {
+            Look::Whole => {
+                overlapping(s, e).next().is_none() && repeats_a_name(&tokens[i..=j], &full.kind)
+            }
+            Look::Part => {
+                overlapping(s, e).next().is_none() && names_a_part(&tokens[i..=j], known_word)
+            }
+            // the longest name wins: what it holds goes, what holds it stays
+            Look::ShortForm => overlapping(s, e).all(|x| s <= x.start && x.end <= e),
+        };
+        if take && !blocked(s, e) {
+            if *look == Look::ShortForm {
+                replaced.extend(overlapping(s, e).map(|x| (x.start, x.end)));
+            }
             added.push(EntityHit::alias_of(full, s, e));
         }
         i = j + 1;
     }
+    if !replaced.is_empty() {
+        entities.retain(|x| !replaced.contains(&(x.start, x.end)));
+    }
     entities.extend(added);
     entities.sort_by_key(|e| (e.start, e.end));
+}
+
+/// What a name of the document is looked for as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Look {
+    /// A company's distinctive part (云帆 of 宁波云帆电子商务有限公司).
+    Part,
+    /// The name as a rule found it.
+    Whole,
+    /// The short form news writes for a company named by its place and
+    /// industry: the place and the first char of each of its first two
+    /// words (宁波交投 for 宁波交通投资控股有限公司).
+    ShortForm,
+}
+
+/// The short form of a legal name that begins with a place and goes on with
+/// two or more two-char words before its legal form: the place and the first
+/// chars of the first two (宁波交投 for 宁波交通投资控股有限公司). None for
+/// other names.
+fn short_form(
+    text: &str,
+    e: &EntityHit,
+    tokens: &[Token<'_>],
+    lexicon: &Lexicon,
+) -> Option<String> {
+    let name = &text[e.start..e.end];
+    let legal = legal_form().find(name)?;
+    // the longest place the name begins with
+    let place_len = name
+        .char_indices()
+        .skip(2)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(name.len()))
+        .filter(|&i| {
+            lexicon
+                .get(&name[..i])
+                .is_some_and(|x| x.kind == EntityType::Location)
+        })
+        .last()?;
+    let (from, to) = (e.start + place_len, e.start + legal.start());
+    let first = tokens.partition_point(|t| t.start() < from);
+    let words: Vec<&str> = tokens[first..]
+        .iter()
+        .take_while(|t| t.end() <= to)
+        .map(|t| t.text)
+        .collect();
+    let two_char_han = |w: &&str| w.chars().count() == 2 && w.chars().all(is_han);
+    if tokens.get(first).is_none_or(|t| t.start() != from)
+        || words.len() < 2
+        || !words.iter().take(2).all(two_char_han)
+    {
+        return None;
+    }
+    let mut short = name[..place_len].to_string();
+    short.extend(words.iter().take(2).filter_map(|w| w.chars().next()));
+    Some(short)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{3134f}')
+}
+
+/// The legal form a company's registered name ends with.
+fn legal_form() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?:股份有限公司|有限责任公司|有限公司|集团有限公司|集团股份有限公司|集团公司|集团)$",
+        )
+        .expect("static regex")
+    })
 }
 
 /// The most tokens a linked mention may span (jieba cuts an unknown name
