@@ -24,6 +24,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../data/lexicons/places_world.tsv"),
     ),
     (
+        "places_foreign.tsv",
+        include_str!("../data/lexicons/places_foreign.tsv"),
+    ),
+    (
         "places_cn.tsv",
         include_str!("../data/lexicons/places_cn.tsv"),
     ),
