@@ -104,6 +104,10 @@ const BODY_WORDS: &[&str] = &[
 /// One-char words for a department, that jieba joins with a title (详规处处长).
 const BODY_CHARS: &[&str] = &["处", "司", "局", "科", "部", "厅", "署", "所", "院", "室"];
 
+/// The chars a place's name ends with that say its level, which make a
+/// title with 长 (市长, 县长).
+const PLACE_LEVELS: &[char] = &['市', '县', '省', '区', '镇', '州'];
+
 /// Tags of jieba words that may be compounds of names.
 const COMPOUND_TAGS: &[&str] = &["ns", "nt", "nr", "nz", "n", "nrt", "nrfg", "j", "l"];
 
@@ -192,6 +196,12 @@ impl Tokenizer {
     }
 
     fn tag_piece<'a>(&'a self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
+        let first = out.len();
+        self.tag_words(text, base, out);
+        self.split_place_head(text, base, out, first);
+    }
+
+    fn tag_words<'a>(&'a self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
         for t in self.jieba.tag(text, self.hmm) {
             if t.word.trim().is_empty() {
                 continue;
@@ -281,6 +291,59 @@ impl Tokenizer {
         }
         push_split(token, body.len(), (Tag::of("n"), Tag::of("n")), out);
         true
+    }
+
+    /// Re-cut a place that jieba ended with its level char where that char
+    /// and the 长 after it are a title: 嘉义市 + 长涂 (a word the HMM made)
+    /// is 嘉义 + 市长 + 涂, 广东省 + 长 is 广东 + 省长. A dictionary word after
+    /// the place stays (南京市 + 长江大桥).
+    fn split_place_head<'a>(
+        &'a self,
+        text: &'a str,
+        base: usize,
+        out: &mut Vec<Token<'a>>,
+        from: usize,
+    ) {
+        let mut i = from;
+        while i + 1 < out.len() {
+            let (place, next) = (out[i], out[i + 1]);
+            let Some((cut, level)) = place.text.char_indices().last() else {
+                i += 1;
+                continue;
+            };
+            let head = next.text.strip_prefix('长');
+            let title_at = place.start() + cut;
+            let fits = place.pos.as_str() == "ns"
+                && PLACE_LEVELS.contains(&level)
+                && place.text[..cut].chars().nth(1).is_some()
+                && head.is_some_and(|rest| rest.is_empty() || !self.jieba.has_word(next.text))
+                && text
+                    .get(place.start() + cut - base..next.start() + '长'.len_utf8() - base)
+                    .is_some_and(|title| self.titles.contains(title));
+            let Some(rest) = head.filter(|_| fits) else {
+                i += 1;
+                continue;
+            };
+            let title_end = next.start() + '长'.len_utf8();
+            let mut cut_tokens = vec![
+                Token::new(&place.text[..cut], place.pos, place.start(), title_at),
+                Token::new(
+                    &text[title_at - base..title_end - base],
+                    Tag::of("n"),
+                    title_at,
+                    title_end,
+                ),
+            ];
+            // the title's char taken, what is left of the word is tagged anew
+            let mut left = Vec::new();
+            if !rest.is_empty() {
+                self.tag_words(rest, title_end, &mut left);
+            }
+            let n = left.len();
+            cut_tokens.extend(left);
+            out.splice(i..i + 2, cut_tokens);
+            i += 2 + n;
+        }
     }
 
     /// Whether jieba's HMM is on.
@@ -444,6 +507,28 @@ mod tests {
         assert!(words.windows(2).any(|w| w == ["处", "处长"]), "{words:?}");
         let words: Vec<&str> = tok.tokenize("部长表示").iter().map(|t| t.text).collect();
         assert_eq!(words[0], "部长");
+    }
+
+    #[test]
+    fn a_place_glued_to_the_title_of_its_head_is_cut_before_the_title() {
+        let tok = Tokenizer::new(&Lexicon::builtin(), true);
+        let words = |text: &str| -> Vec<String> {
+            tok.tokenize(text)
+                .iter()
+                .map(|t| t.text.to_string())
+                .collect()
+        };
+        // 市长 and 省长 stand whole, the place before them
+        let w = words("嘉义市长涂明哲表示");
+        assert!(w.windows(2).any(|w| w == ["嘉义", "市长"]), "{w:?}");
+        let w = words("广东省长也在");
+        assert!(w.windows(2).any(|w| w == ["广东", "省长"]), "{w:?}");
+        // a word that begins with 长 stays: the bridge is no mayor
+        let w = words("南京市长江大桥很长");
+        assert!(w.windows(2).any(|w| w == ["南京市", "长江大桥"]), "{w:?}");
+        // offsets stay contiguous
+        let t = tok.tokenize("嘉义市长涂明哲表示");
+        assert!(t.windows(2).all(|p| p[0].end() == p[1].start()), "{t:?}");
     }
 
     #[test]
