@@ -198,6 +198,7 @@ impl Tokenizer {
     fn tag_piece<'a>(&'a self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
         let first = out.len();
         self.tag_words(text, base, out);
+        join_latin_words(text, base, out, first);
         self.split_place_head(text, base, out, first);
     }
 
@@ -355,6 +356,29 @@ impl Tokenizer {
     /// as opposed to one its HMM made up for text it does not know.
     pub fn has_word(&self, word: &str) -> bool {
         self.jieba.has_word(word)
+    }
+}
+
+/// Join the pieces of a Latin word that a lexicon name cut out of it (EA of
+/// EAST, a name the lexicon holds): a name is never part of a longer word of
+/// letters. The joined word is tagged `eng`, as jieba tags Latin words.
+fn join_latin_words<'a>(text: &'a str, base: usize, out: &mut Vec<Token<'a>>, from: usize) {
+    let latin = |t: &Token<'_>| t.text.bytes().all(|b| b.is_ascii_alphanumeric());
+    let mut i = from;
+    while i + 1 < out.len() {
+        let (a, b) = (out[i], out[i + 1]);
+        let glued = a.end() == b.start()
+            && latin(&a)
+            && latin(&b)
+            && a.text.ends_with(|c: char| c.is_ascii_alphabetic())
+            && b.text.starts_with(|c: char| c.is_ascii_alphabetic());
+        match text.get(a.start() - base..b.end() - base).filter(|_| glued) {
+            Some(word) => {
+                out[i] = Token::new(word, Tag::of("eng"), a.start(), b.end());
+                out.remove(i + 1);
+            }
+            None => i += 1,
+        }
     }
 }
 
@@ -529,6 +553,18 @@ mod tests {
         // offsets stay contiguous
         let t = tok.tokenize("嘉义市长涂明哲表示");
         assert!(t.windows(2).all(|p| p[0].end() == p[1].start()), "{t:?}");
+    }
+
+    #[test]
+    fn a_lexicon_name_inside_a_latin_word_is_no_token_of_its_own() {
+        let tok = Tokenizer::new(&Lexicon::builtin(), true);
+        let words: Vec<&str> = tok
+            .tokenize("投资 FOXCONN (FAR EAST) 公司")
+            .iter()
+            .map(|t| t.text)
+            .collect();
+        assert!(words.contains(&"EAST"), "{words:?}");
+        assert!(!words.contains(&"EA"), "{words:?}");
     }
 
     #[test]
