@@ -222,7 +222,7 @@ pub(crate) fn link_distinctive_parts(
         c >= 0x10000 || firsts[c / 64] & (1 << (c % 64)) != 0
     };
     let mut added: Vec<EntityHit> = Vec::new();
-    // entities a short form's mention holds whole (宁波 and 交投 in 宁波交投)
+    // entities a short form's mention holds whole (台州 and 港投 in 台州港投)
     let mut replaced: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -277,13 +277,13 @@ enum Look {
     Whole,
     /// The short form news writes for a company named by its place and
     /// industry: the place and the first char of each of its first two
-    /// words (宁波交投 for 宁波交通投资控股有限公司).
+    /// words (台州港投 for 台州港航投资控股有限公司).
     ShortForm,
 }
 
 /// The short form of a legal name that begins with a place and goes on with
 /// two or more two-char words before its legal form: the place and the first
-/// chars of the first two (宁波交投 for 宁波交通投资控股有限公司). None for
+/// chars of the first two (台州港投 for 台州港航投资控股有限公司). None for
 /// other names.
 fn short_form(
     text: &str,
