@@ -66,6 +66,17 @@ pub enum Error {
         message: String,
     },
 
+    /// A relation model file is malformed.
+    #[error("{file}:{line}: {message}")]
+    Model {
+        /// The model file.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A rule file is malformed: TOML syntax, an unknown field, a bad regex,
     /// an unknown type, a missing capture, a dependency on a later stage ...
     #[error("{file}:{line}:{column}: {}{message}", if rule.is_empty() { String::new() } else { format!("rule {rule:?}: ") })]

@@ -16,6 +16,7 @@ use crate::document::{
 };
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
+use crate::relation_model::RelationModel;
 use crate::rules::{EntityHit, Input, RuleSet, RuleTest};
 use crate::segment::{split_sentences, Tokenizer};
 use crate::text::{
@@ -175,6 +176,7 @@ pub struct ExtractorBuilder {
     default_rules: bool,
     rule_sources: Vec<(String, String)>,
     rule_files: Vec<PathBuf>,
+    relation_model: bool,
 }
 
 impl Default for ExtractorBuilder {
@@ -195,6 +197,7 @@ impl Default for ExtractorBuilder {
             default_rules: true,
             rule_sources: Vec::new(),
             rule_files: Vec::new(),
+            relation_model: true,
         }
     }
 }
@@ -302,6 +305,14 @@ impl ExtractorBuilder {
         self
     }
 
+    /// Run (default) or skip the relation classifier, which adds triples
+    /// between entities no relation rule related
+    /// ([`crate::relation_model`]).
+    pub fn relation_model(mut self, yes: bool) -> Self {
+        self.relation_model = yes;
+        self
+    }
+
     /// Build the extractor: loads dictionaries and compiles tables, once.
     pub fn build(self) -> Result<Extractor> {
         let mut sources = if self.default_rules {
@@ -379,6 +390,11 @@ impl ExtractorBuilder {
         let rules = rules
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        let relation_model = if self.relation_model {
+            Some(RelationModel::builtin()?)
+        } else {
+            None
+        };
         Ok(Extractor {
             inner: Arc::new(Inner {
                 normalizer,
@@ -386,6 +402,7 @@ impl ExtractorBuilder {
                 tokenizer,
                 lexicon,
                 rules,
+                relation_model,
                 options: self,
             }),
         })
@@ -412,6 +429,7 @@ struct Inner {
     tokenizer: Tokenizer,
     lexicon: Lexicon,
     rules: RuleSet,
+    relation_model: Option<RelationModel>,
     options: ExtractorBuilder,
 }
 
@@ -596,6 +614,17 @@ impl Extractor {
             },
             &mut link,
         );
+        // the classifier fills pairs of entities no relation rule related
+        if let Some(model) = &self.inner.relation_model {
+            crate::extract::relations::classify_pairs(
+                model,
+                &tokens,
+                &sentences,
+                &analysis.text,
+                &hits.entities,
+                &mut hits.relations,
+            );
+        }
         // the tokens are big (32 bytes each); unless the caller wants them,
         // they go before the Document's strings are made
         let tokens = if opts.include_tokens {

@@ -7,6 +7,7 @@ mod error;
 mod extract;
 mod extractor;
 mod lexicon;
+pub mod relation_model;
 mod rules;
 pub mod segment;
 pub mod text;

@@ -130,3 +130,110 @@ pub(crate) fn subsidiaries_by_name(
     }
     out
 }
+
+/// Triples the relation classifier finds between entities of one sentence
+/// that no rule related: every candidate pair (`candidate_pairs`) is scored,
+/// and a predicate whose margin passes the model's threshold is added,
+/// flagged `negated`/`hedged` when a cue word of the trigger file stands
+/// between the parties or up to three tokens before the first.
+pub(crate) fn classify_pairs(
+    model: &crate::relation_model::RelationModel,
+    tokens: &[crate::segment::Token<'_>],
+    sentences: &[Range<usize>],
+    text: &str,
+    entities: &[EntityHit],
+    relations: &mut Vec<RelationHit>,
+) {
+    use crate::relation_model::{candidate_pairs, PairToken, Party};
+    let related = |a: &EntityHit, b: &EntityHit, rels: &[RelationHit]| {
+        rels.iter().any(|r| {
+            let (s, o) = (
+                (r.subject.start, r.subject.end),
+                (r.object.start, r.object.end),
+            );
+            (s == (a.start, a.end) && o == (b.start, b.end))
+                || (s == (b.start, b.end) && o == (a.start, a.end))
+        })
+    };
+    let mut found = Vec::new();
+    let mut feats = Vec::new();
+    let mut first = 0;
+    for s in sentences {
+        while first < entities.len() && entities[first].start < s.start {
+            first += 1;
+        }
+        let ents: Vec<&EntityHit> = entities[first..]
+            .iter()
+            .take_while(|e| e.start < s.end)
+            .filter(|e| e.end <= s.end)
+            .collect();
+        if ents.len() < 2 {
+            continue;
+        }
+        let t0 = tokens.partition_point(|t| t.start() < s.start);
+        let t1 = tokens.partition_point(|t| t.start() < s.end);
+        let toks: Vec<PairToken> = tokens[t0..t1]
+            .iter()
+            .map(|t| PairToken {
+                text: t.text,
+                pos: t.pos.as_str(),
+                start: t.start(),
+                end: t.end(),
+            })
+            .collect();
+        let parties: Vec<Party> = ents
+            .iter()
+            .map(|e| Party {
+                start: e.start,
+                end: e.end,
+                kind: e.kind.as_str(),
+                text: &text[e.start..e.end],
+            })
+            .collect();
+        for (i, j, others) in candidate_pairs(&parties, text) {
+            let (a, b) = (ents[i], ents[j]);
+            if a.canonical == b.canonical || related(a, b, relations) {
+                continue;
+            }
+            crate::relation_model::pair_features(
+                &toks,
+                &parties[i],
+                &parties[j],
+                others,
+                model.triggers(),
+                &mut feats,
+            );
+            let Some(label) = model.decide(&model.scores(&feats)).label else {
+                continue;
+            };
+            let trig = model.triggers();
+            let pred_list = label.predicate.to_string();
+            let between = toks.iter().filter(|t| t.start >= a.end && t.end <= b.start);
+            let before = toks.iter().filter(|t| t.end <= a.start).rev().take(3);
+            let cue = |list: &str| {
+                between
+                    .clone()
+                    .chain(before.clone())
+                    .any(|t| trig.is(t.text, list))
+            };
+            let verb = toks
+                .iter()
+                .filter(|t| t.start >= a.end)
+                .find(|t| trig.is(t.text, &pred_list))
+                .map_or_else(String::new, |t| t.text.to_string());
+            let (subj, obj) = if label.forward { (a, b) } else { (b, a) };
+            let mut hit = RelationHit::derived(
+                subj.clone(),
+                obj.clone(),
+                label.predicate.clone(),
+                verb,
+                s.clone(),
+                "model:relations",
+            );
+            hit.negated = cue("negation");
+            hit.hedged = cue("hedging");
+            found.push(hit);
+        }
+    }
+    relations.extend(found);
+}
