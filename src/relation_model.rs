@@ -288,11 +288,12 @@ fn short_number(x: f32) -> String {
 }
 
 /// Entity types a pair may be made of.
-pub const PARTY_KINDS: [&str; 3] = ["ORG", "PERSON", "PRODUCT"];
+pub const PARTY_KINDS: [&str; 2] = ["ORG", "PERSON"];
 
 /// Marks that end a clause. News runs several facts in one sentence clause
 /// by clause (A与B合作，C与D合作): a pair across clauses is a candidate only
-/// when each party is alone in its clause (A公司公告，拟收购B).
+/// when each party is alone in its clause and the later one does not open
+/// its clause (A公司公告，拟收购B; not A董事会通过，B的股东表示支持).
 const CLAUSE_MARKS: [char; 6] = ['，', ',', '；', ';', '：', ':'];
 
 /// The candidate pairs among the parties of one sentence (sorted by start)
@@ -322,7 +323,14 @@ pub fn candidate_pairs(parties: &[Party<'_>], text: &str) -> Vec<(usize, usize, 
             if !PARTY_KINDS.contains(&b.kind) || b.start < a.end || b.start - a.end > 150 {
                 continue;
             }
-            if clause[i] != clause[j] && !(alone(i) && alone(j)) {
+            // across clauses, the later party must not open its clause: a
+            // clause that starts with a name is about that name
+            let opens_clause = || {
+                let gap = text.get(a.end..b.start).unwrap_or("");
+                gap.rfind(CLAUSE_MARKS)
+                    .is_some_and(|k| gap[k..].chars().skip(1).all(char::is_whitespace))
+            };
+            if clause[i] != clause[j] && (!(alone(i) && alone(j)) || opens_clause()) {
                 continue;
             }
             out.push((i, j, j - i - 1));

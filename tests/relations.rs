@@ -121,3 +121,36 @@ fn a_word_once_taken_for_a_name_is_not_linked_where_it_is_a_word() {
         .collect();
     assert!(!persons.contains(&"和平"), "{persons:?}");
 }
+
+/// The table `tests/data/relation_flags.tsv`: each case's triple is found
+/// with the flags it lists (a cue must govern the trigger from inside its
+/// clause), names no lexicon holds included.
+#[test]
+fn negation_and_hedging_table() {
+    let table = include_str!("data/relation_flags.tsv");
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for line in table
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 6, "bad line: {line}");
+        cases += 1;
+        let found = triples(f[0]);
+        let want = (f[4] == "true", f[5] == "true");
+        match found
+            .iter()
+            .find(|t| t.0 == f[1] && t.1 == f[2] && t.2 == f[3])
+        {
+            Some(t) if (t.3, t.4) == want => {}
+            Some(t) => failures.push(format!("{}: flags {:?}, want {want:?}", f[0], (t.3, t.4))),
+            None => failures.push(format!(
+                "{}: no {} --{}--> {} in {found:?}",
+                f[0], f[1], f[2], f[3]
+            )),
+        }
+    }
+    assert!(cases >= 20, "the table has {cases} cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

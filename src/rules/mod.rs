@@ -947,6 +947,10 @@ fn emit(
                     .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))
                     .collect()
             };
+            let verb_span = match verb {
+                Verb::Cap(c) => spans.get(*c).copied().flatten(),
+                _ => None,
+            };
             let verb = match verb {
                 Verb::Cap(c) => spans
                     .get(*c)
@@ -965,11 +969,24 @@ fn emit(
             let window_start = sent_tokens
                 .get(first.saturating_sub(3))
                 .map_or(whole.0, |t| t.start().min(whole.0));
+            // a cue governs the trigger (the verb, else the whole match) only
+            // from inside its clause: 表示没有问题，并宣布收购 is no denial
+            let trigger = match verb_span {
+                Some((x, y)) => (x, y),
+                None => whole,
+            };
+            let same_clause = |a: usize, b: usize| {
+                let (x, y) = (a.min(b), a.max(b));
+                !text
+                    .get(x..y)
+                    .is_some_and(|gap| gap.contains(['，', ',', '；', ';', '：', ':']))
+            };
             let cue = |words: &[String]| {
                 sent_tokens
                     .iter()
                     .filter(|t| t.start() >= window_start && t.end() <= whole.1)
-                    .any(|t| words.iter().any(|w| w == t.text))
+                    .filter(|t| words.iter().any(|w| w == t.text))
+                    .any(|t| same_clause(t.end(), trigger.0) || same_clause(t.start(), trigger.1))
             };
             let (negated, hedged) = (cue(&rule.negation), cue(&rule.hedging));
             for (subj, obj) in pairs {
