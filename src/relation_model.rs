@@ -273,6 +273,18 @@ pub fn pair_features(
             out.push(format!("TR:{l}"));
         }
     }
+    // what the sentence is about: its trigger words anywhere, and whether it
+    // lists names (A、B、C等: peers)
+    let mut enumerations = 0;
+    for t in tokens {
+        if t.text == "、" {
+            enumerations += 1;
+        }
+        for l in triggers.lists_of(t.text) {
+            out.push(format!("TS:{l}"));
+        }
+    }
+    out.push(format!("ENUM:{}", enumerations.min(2)));
     out.sort_unstable();
     out.dedup();
 }

@@ -232,8 +232,46 @@ pub(crate) fn classify_pairs(
             );
             hit.negated = cue("negation");
             hit.hedged = cue("hedging");
+            if label.predicate == Predicate::OwnStake {
+                hit.value = stake_share(text, &ents, obj);
+            }
             found.push(hit);
         }
     }
     relations.extend(found);
+}
+
+/// The share a stake is of: the first percentage after the held company in
+/// its clause (持有B 15%股权, 持有B公司的15%).
+fn stake_share(text: &str, ents: &[&EntityHit], held: &EntityHit) -> Option<String> {
+    let pct = ents
+        .iter()
+        .find(|e| e.kind == EntityType::Percent && e.start >= held.end)?;
+    let gap = text.get(held.end..pct.start)?;
+    let clause_ends = gap.contains(['，', ',', '；', ';', '。']);
+    (gap.chars().count() <= 12 && !clause_ends).then(|| text[pct.start..pct.end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ent(text: &str, part: &str, kind: EntityType) -> EntityHit {
+        let start = text.find(part).unwrap();
+        EntityHit::by_pass(kind, start, start + part.len(), part.to_string())
+    }
+
+    #[test]
+    fn a_stake_carries_the_share_of_its_clause() {
+        let text = "甲持有星澜半导体15%股权，乙持有30%。";
+        let held = ent(text, "星澜半导体", EntityType::Org);
+        let p15 = ent(text, "15%", EntityType::Percent);
+        let p30 = ent(text, "30%", EntityType::Percent);
+        let ents = vec![&held, &p15, &p30];
+        assert_eq!(stake_share(text, &ents, &held).as_deref(), Some("15%"));
+        let text = "甲持有星澜半导体股权，乙持有30%。";
+        let held = ent(text, "星澜半导体", EntityType::Org);
+        let p30 = ent(text, "30%", EntityType::Percent);
+        assert_eq!(stake_share(text, &[&held, &p30], &held), None);
+    }
 }
