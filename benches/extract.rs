@@ -2,7 +2,8 @@
 //! against the whole `Extractor::extract`, on the Simplified and the
 //! Traditional corpus in the same run, so the ratio is what to read; the
 //! split of that time by stage (normalize, convert, segment, then the time,
-//! entity and relation rules); Extractor construction.
+//! entity and relation rules, the relation classifier); Extractor
+//! construction.
 //!
 //! The rule files build on each other (entity rules use times, relation
 //! rules use entities), so the rule stages are timed cumulatively — times
@@ -59,6 +60,9 @@ struct Stages {
     times: Extractor,
     times_entities: Extractor,
     all: Extractor,
+    /// All rules, no relation classifier: the classifier's cost is the
+    /// difference to `all`.
+    no_model: Extractor,
 }
 
 /// What the rule stages run on: the analysis text, its sentences, tokens.
@@ -82,6 +86,11 @@ fn extract(c: &mut Criterion) {
         times: extractor_with(&["times"]),
         times_entities: extractor_with(&["times", "entities", "not_person"]),
         all: extractor_with(&[]),
+        no_model: Extractor::builder()
+            .reference("2022-10-21".parse().expect("a date"))
+            .relation_model(false)
+            .build()
+            .expect("the built-in rules compile"),
     };
     let s = &stages;
     let mut summary = Vec::new();
@@ -98,6 +107,9 @@ fn extract(c: &mut Criterion) {
         g.bench_function("jieba_tag", |b| b.iter(|| s.jieba.tag(&raw, true).len()));
         g.bench_function("extract", |b| {
             b.iter(|| s.all.extract(&raw).expect("extracts").entities.len())
+        });
+        g.bench_function("extract_without_relation_model", |b| {
+            b.iter(|| s.no_model.extract(&raw).expect("extracts").entities.len())
         });
         g.bench_function("stage_normalize", |b| {
             b.iter(|| s.normalizer.normalize(&raw).text.len())
@@ -135,6 +147,7 @@ fn extract(c: &mut Criterion) {
         let cut = best(&mut || s.jieba.cut(&raw, true).len());
         let tag = best(&mut || s.jieba.tag(&raw, true).len());
         let whole = best(&mut || s.all.extract(&raw).expect("extracts").entities.len());
+        let no_model = best(&mut || s.no_model.extract(&raw).expect("extracts").entities.len());
         let norm = best(&mut || s.normalizer.normalize(&raw).text.len());
         let conv = best(&mut || s.converter.convert(&normalized).text.len());
         let seg = best(&mut || {
@@ -144,7 +157,7 @@ fn extract(c: &mut Criterion) {
         let r_t = best(&mut || s.times.run_rule_stage(&text, &sentences, &tokens));
         let r_te = best(&mut || s.times_entities.run_rule_stage(&text, &sentences, &tokens));
         let r_all = best(&mut || s.all.run_rule_stage(&text, &sentences, &tokens));
-        let rest = whole - norm - conv - seg - r_all;
+        let rest = no_model - norm - conv - seg - r_all;
         summary.push((name, raw.len(), cut, tag, whole, {
             vec![
                 ("normalize", norm),
@@ -153,6 +166,7 @@ fn extract(c: &mut Criterion) {
                 ("time rules", r_t),
                 ("entity rules", r_te - r_t),
                 ("relation rules", r_all - r_te),
+                ("relation classifier", whole - no_model),
                 ("the rest (aliases, document)", rest),
             ]
         }));

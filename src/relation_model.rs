@@ -316,7 +316,8 @@ const CLAUSE_MARKS: [char; 6] = ['，', ',', '；', ';', '：', ':'];
 pub fn candidate_pairs(parties: &[Party<'_>], text: &str) -> Vec<(usize, usize, usize)> {
     // the clause of each party: the number of clause marks before it
     let mut clause = Vec::with_capacity(parties.len());
-    let (mut at, mut n) = (0usize, 0usize);
+    // counted from the first party on (the text may be a whole document)
+    let (mut at, mut n) = (parties.first().map_or(0, |p| p.start), 0usize);
     for p in parties {
         if let Some(gap) = text.get(at.min(p.start)..p.start) {
             n += gap.matches(CLAUSE_MARKS).count();

@@ -145,16 +145,18 @@ pub(crate) fn classify_pairs(
     relations: &mut Vec<RelationHit>,
 ) {
     use crate::relation_model::{candidate_pairs, PairToken, Party};
-    let related = |a: &EntityHit, b: &EntityHit, rels: &[RelationHit]| {
-        rels.iter().any(|r| {
-            let (s, o) = (
-                (r.subject.start, r.subject.end),
-                (r.object.start, r.object.end),
-            );
-            (s == (a.start, a.end) && o == (b.start, b.end))
-                || (s == (b.start, b.end) && o == (a.start, a.end))
+    // the pairs a rule related, either way round (one set, not a scan of
+    // every relation per pair: a long document has thousands)
+    let related: std::collections::HashSet<[usize; 4]> = relations
+        .iter()
+        .flat_map(|r| {
+            let (s, o) = (&r.subject, &r.object);
+            [
+                [s.start, s.end, o.start, o.end],
+                [o.start, o.end, s.start, s.end],
+            ]
         })
-    };
+        .collect();
     let mut found = Vec::new();
     let mut feats = Vec::new();
     let mut first = 0;
@@ -192,7 +194,7 @@ pub(crate) fn classify_pairs(
             .collect();
         for (i, j, others) in candidate_pairs(&parties, text) {
             let (a, b) = (ents[i], ents[j]);
-            if a.canonical == b.canonical || related(a, b, relations) {
+            if a.canonical == b.canonical || related.contains(&[a.start, a.end, b.start, b.end]) {
                 continue;
             }
             crate::relation_model::pair_features(
