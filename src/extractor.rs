@@ -335,13 +335,20 @@ impl ExtractorBuilder {
         }
         // the rules need nothing of the rest: compile them on a second thread
         // while jieba's dictionary loads (the two are most of the time)
-        std::thread::scope(|scope| self.build_rest(scope.spawn(|| RuleSet::compile(&sources))))
+        // (and the relation model, a table of some 27,000 weights, on a third)
+        let with_model = self.relation_model;
+        std::thread::scope(|scope| {
+            let rules = scope.spawn(|| RuleSet::compile(&sources));
+            let model = scope.spawn(move || with_model.then(RelationModel::builtin).transpose());
+            self.build_rest(rules, model)
+        })
     }
 
     /// Everything but the rules, which `rules` is compiling meanwhile.
     fn build_rest(
         mut self,
         rules: std::thread::ScopedJoinHandle<'_, Result<RuleSet>>,
+        model: std::thread::ScopedJoinHandle<'_, Result<Option<RelationModel>>>,
     ) -> Result<Extractor> {
         let normalizer = Normalizer::new();
         let probe = OpenccConverter::builtin(Variant::T2s)?;
@@ -390,11 +397,9 @@ impl ExtractorBuilder {
         let rules = rules
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        let relation_model = if self.relation_model {
-            Some(RelationModel::builtin()?)
-        } else {
-            None
-        };
+        let relation_model = model
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         Ok(Extractor {
             inner: Arc::new(Inner {
                 normalizer,

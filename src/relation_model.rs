@@ -164,6 +164,65 @@ impl Triggers {
     }
 }
 
+/// Where [`pair_features`] puts the features: their names (`Vec<String>`,
+/// for training and reading) or their hashes ([`HashedFeatures`], for
+/// classifying without an allocation per feature). Both see the same
+/// features, given as the parts of their name.
+pub trait FeatureSink {
+    /// Forget the last pair's features.
+    fn clear(&mut self);
+    /// One feature, its name the concatenation of `parts`.
+    fn feature(&mut self, parts: &[&str]);
+    /// Every feature given: sort and drop repeats.
+    fn finish(&mut self);
+}
+
+impl FeatureSink for Vec<String> {
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+    fn feature(&mut self, parts: &[&str]) {
+        self.push(parts.concat());
+    }
+    fn finish(&mut self) {
+        self.sort_unstable();
+        self.dedup();
+    }
+}
+
+/// Features as 64-bit FNV-1a hashes of their names.
+#[derive(Debug, Default)]
+pub struct HashedFeatures(pub Vec<u64>);
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+fn fnv(mut h: u64, s: &str) -> u64 {
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// The hash [`HashedFeatures`] gives the feature named `name`.
+pub fn feature_hash(name: &str) -> u64 {
+    fnv(FNV_OFFSET, name)
+}
+
+impl FeatureSink for HashedFeatures {
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+    fn feature(&mut self, parts: &[&str]) {
+        self.0.push(parts.iter().fold(FNV_OFFSET, |h, p| fnv(h, p)));
+    }
+    fn finish(&mut self) {
+        self.0.sort_unstable();
+        self.0.dedup();
+    }
+}
+
 fn distance_bucket(n: usize) -> &'static str {
     match n {
         0 => "0",
@@ -184,28 +243,31 @@ fn is_punct(t: &str) -> bool {
 /// The features of the pair `a`, `b` (`a` written first) in a sentence of
 /// `tokens`; `others` is the number of entities between them. Training and
 /// classification both call this, so they see the same features.
-pub fn pair_features(
-    tokens: &[PairToken<'_>],
-    a: &Party<'_>,
-    b: &Party<'_>,
+pub fn pair_features<'a>(
+    tokens: &[PairToken<'a>],
+    a: &Party<'a>,
+    b: &Party<'a>,
     others: usize,
     triggers: &Triggers,
-    out: &mut Vec<String>,
+    out: &mut impl FeatureSink,
 ) {
+    const DIGITS: [&str; 4] = ["0", "1", "2", "3"];
     out.clear();
-    out.push("bias".to_string());
-    out.push(format!("T:{}-{}", a.kind, b.kind));
+    out.feature(&["bias"]);
+    out.feature(&["T:", a.kind, "-", b.kind]);
     // what kind of name each party is (集团, 公司, 银行) and whether one is
     // named after the other (a unit of its group)
-    let tail = |t: &str| -> String {
-        let cs: Vec<char> = t.chars().collect();
-        cs[cs.len().saturating_sub(2)..].iter().collect()
+    let tail = |t: &'a str| -> &'a str {
+        let n = t.chars().count();
+        t.char_indices()
+            .nth(n.saturating_sub(2))
+            .map_or(t, |(i, _)| &t[i..])
     };
-    out.push(format!("AS:{}", tail(a.text)));
-    out.push(format!("BS:{}", tail(b.text)));
-    let head2 = |t: &str| -> String { t.chars().take(2).collect() };
+    out.feature(&["AS:", tail(a.text)]);
+    out.feature(&["BS:", tail(b.text)]);
+    let head2 = |t: &'a str| -> &'a str { t.char_indices().nth(2).map_or(t, |(i, _)| &t[..i]) };
     if a.text.chars().count() >= 2 && head2(a.text) == head2(b.text) {
-        out.push("SAMEHEAD".to_string());
+        out.feature(&["SAMEHEAD"]);
     }
     let between: Vec<&PairToken> = tokens
         .iter()
@@ -213,64 +275,64 @@ pub fn pair_features(
         .collect();
     let before: Vec<&PairToken> = tokens.iter().filter(|t| t.end <= a.start).collect();
     let after: Vec<&PairToken> = tokens.iter().filter(|t| t.start >= b.end).collect();
-    out.push(format!("D:{}", distance_bucket(between.len())));
-    out.push(format!("NE:{}", others.min(3)));
+    out.feature(&["D:", distance_bucket(between.len())]);
+    out.feature(&["NE:", DIGITS[others.min(3)]]);
     let mut punct = false;
     let mut has_bei = false;
     for (i, t) in between.iter().enumerate() {
         if is_punct(t.text) {
             punct = true;
-            out.push(format!("BP:{}", t.text));
+            out.feature(&["BP:", t.text]);
             continue;
         }
         if t.text == "被" {
             has_bei = true;
         }
         if between.len() <= 16 || i < 8 || i + 8 >= between.len() {
-            out.push(format!("B:{}", t.text));
+            out.feature(&["B:", t.text]);
         }
         for l in triggers.lists_of(t.text) {
-            out.push(format!("TB:{l}"));
+            out.feature(&["TB:", l]);
         }
     }
     if !punct {
-        out.push("BP:none".to_string());
+        out.feature(&["BP:none"]);
     }
     if let Some(t) = between.first() {
-        out.push(format!("BF:{}", t.text));
+        out.feature(&["BF:", t.text]);
     }
     if let Some(t) = between.last() {
-        out.push(format!("BL:{}", t.text));
+        out.feature(&["BL:", t.text]);
     }
     if between.len() == 1 {
-        out.push(format!("ONLY:{}", between[0].text));
+        out.feature(&["ONLY:", between[0].text]);
     }
     if between.len() <= 6 {
         for w in between.windows(2) {
-            out.push(format!("BB:{}_{}", w[0].text, w[1].text));
+            out.feature(&["BB:", w[0].text, "_", w[1].text]);
         }
     }
     if has_bei {
         for t in &between {
             for l in triggers.lists_of(t.text) {
-                out.push(format!("TBV:{l}"));
+                out.feature(&["TBV:", l]);
             }
         }
     }
     for (k, t) in before.iter().rev().take(3).enumerate() {
         if k < 2 {
-            out.push(format!("L{}:{}", k + 1, t.text));
+            out.feature(&[["L1:", "L2:"][k], t.text]);
         }
         for l in triggers.lists_of(t.text) {
-            out.push(format!("TL:{l}"));
+            out.feature(&["TL:", l]);
         }
     }
     for (k, t) in after.iter().take(4).enumerate() {
         if k < 2 {
-            out.push(format!("R{}:{}", k + 1, t.text));
+            out.feature(&[["R1:", "R2:"][k], t.text]);
         }
         for l in triggers.lists_of(t.text) {
-            out.push(format!("TR:{l}"));
+            out.feature(&["TR:", l]);
         }
     }
     // what the sentence is about: its trigger words anywhere, and whether it
@@ -281,12 +343,11 @@ pub fn pair_features(
             enumerations += 1;
         }
         for l in triggers.lists_of(t.text) {
-            out.push(format!("TS:{l}"));
+            out.feature(&["TS:", l]);
         }
     }
-    out.push(format!("ENUM:{}", enumerations.min(2)));
-    out.sort_unstable();
-    out.dedup();
+    out.feature(&["ENUM:", DIGITS[enumerations.min(2)]]);
+    out.finish();
 }
 
 /// A weight with three decimals and no trailing zeros (`-0.25`, `0`).
@@ -357,6 +418,7 @@ pub fn candidate_pairs(parties: &[Party<'_>], text: &str) -> Vec<(usize, usize, 
 #[derive(Clone, Debug)]
 pub struct RelationModel {
     weights: HashMap<String, [f32; NCLASS]>,
+    hashed: HashMap<u64, [f32; NCLASS]>,
     threshold: f32,
     triggers: Triggers,
 }
@@ -412,11 +474,7 @@ impl RelationModel {
             }
             weights.insert(feature.to_string(), w);
         }
-        Ok(RelationModel {
-            weights,
-            threshold,
-            triggers,
-        })
+        Ok(Self::from_weights(weights, threshold, triggers))
     }
 
     /// A model from trained weights.
@@ -425,8 +483,10 @@ impl RelationModel {
         threshold: f32,
         triggers: Triggers,
     ) -> Self {
+        let hashed = weights.iter().map(|(f, w)| (feature_hash(f), *w)).collect();
         RelationModel {
             weights,
+            hashed,
             threshold,
             triggers,
         }
@@ -471,6 +531,19 @@ impl RelationModel {
         s
     }
 
+    /// Scores of each class for hashed features.
+    pub fn scores_hashed(&self, features: &HashedFeatures) -> [f32; NCLASS] {
+        let mut s = [0f32; NCLASS];
+        for f in &features.0 {
+            if let Some(w) = self.hashed.get(f) {
+                for (x, y) in s.iter_mut().zip(w) {
+                    *x += y;
+                }
+            }
+        }
+        s
+    }
+
     /// Classify the pair `a`, `b` (`a` written first); `others` is the
     /// number of entities between them.
     pub fn classify(
@@ -480,9 +553,9 @@ impl RelationModel {
         b: &Party<'_>,
         others: usize,
     ) -> Guess {
-        let mut feats = Vec::new();
+        let mut feats = HashedFeatures::default();
         pair_features(tokens, a, b, others, &self.triggers, &mut feats);
-        self.decide(&self.scores(&feats))
+        self.decide(&self.scores_hashed(&feats))
     }
 
     /// The decision for class scores.
@@ -655,6 +728,33 @@ mod tests {
             let g = again.decide(&again.scores(f));
             assert_eq!(class_of(g.label.as_ref()), *c, "{f:?}");
         }
+    }
+
+    #[test]
+    fn hashed_features_are_the_hashes_of_the_named_ones() {
+        let t = toks(&["甲公司", "、", "被", "乙集团", "收购", "，", "丙"]);
+        let trig = Triggers::builtin();
+        let a = Party {
+            start: t[0].start,
+            end: t[0].end,
+            kind: "ORG",
+            text: t[0].text,
+        };
+        let b = Party {
+            start: t[3].start,
+            end: t[3].end,
+            kind: "PERSON",
+            text: t[3].text,
+        };
+        let mut names = Vec::new();
+        pair_features(&t, &a, &b, 2, &trig, &mut names);
+        let mut hashed = HashedFeatures::default();
+        pair_features(&t, &a, &b, 2, &trig, &mut hashed);
+        let mut want: Vec<u64> = names.iter().map(|n| feature_hash(n)).collect();
+        want.sort_unstable();
+        want.dedup();
+        assert!(names.len() > 10, "{names:?}");
+        assert_eq!(hashed.0, want);
     }
 
     #[test]

@@ -158,7 +158,7 @@ pub(crate) fn classify_pairs(
         })
         .collect();
     let mut found = Vec::new();
-    let mut feats = Vec::new();
+    let mut feats = crate::relation_model::HashedFeatures::default();
     let mut first = 0;
     for s in sentences {
         while first < entities.len() && entities[first].start < s.start {
@@ -205,7 +205,7 @@ pub(crate) fn classify_pairs(
                 model.triggers(),
                 &mut feats,
             );
-            let Some(label) = model.decide(&model.scores(&feats)).label else {
+            let Some(label) = model.decide(&model.scores_hashed(&feats)).label else {
                 continue;
             };
             let trig = model.triggers();
