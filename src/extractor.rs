@@ -177,6 +177,7 @@ pub struct ExtractorBuilder {
     rule_sources: Vec<(String, String)>,
     rule_files: Vec<PathBuf>,
     relation_model: bool,
+    relation_model_file: Option<PathBuf>,
 }
 
 impl Default for ExtractorBuilder {
@@ -198,6 +199,7 @@ impl Default for ExtractorBuilder {
             rule_sources: Vec::new(),
             rule_files: Vec::new(),
             relation_model: true,
+            relation_model_file: None,
         }
     }
 }
@@ -313,6 +315,14 @@ impl ExtractorBuilder {
         self
     }
 
+    /// Use this relation model file instead of the built-in one (the format
+    /// of `data/models/relations.tsv`, as `examples/train_relations` writes
+    /// it); a malformed line is an [`Error::Model`] naming file and line.
+    pub fn relation_model_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.relation_model_file = Some(path.into());
+        self
+    }
+
     /// Build the extractor: loads dictionaries and compiles tables, once.
     pub fn build(self) -> Result<Extractor> {
         let mut sources = if self.default_rules {
@@ -336,10 +346,31 @@ impl ExtractorBuilder {
         // the rules need nothing of the rest: compile them on a second thread
         // while jieba's dictionary loads (the two are most of the time)
         // (and the relation model, a table of some 27,000 weights, on a third)
-        let with_model = self.relation_model;
+        let model_source = match (&self.relation_model_file, self.relation_model) {
+            (_, false) => None,
+            (None, true) => Some(None),
+            (Some(path), true) => Some(Some((
+                path.display().to_string(),
+                std::fs::read_to_string(path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?,
+            ))),
+        };
         std::thread::scope(|scope| {
             let rules = scope.spawn(|| RuleSet::compile(&sources));
-            let model = scope.spawn(move || with_model.then(RelationModel::builtin).transpose());
+            let model = scope.spawn(move || {
+                model_source
+                    .map(|file| match file {
+                        None => RelationModel::builtin(),
+                        Some((name, text)) => RelationModel::parse(
+                            &name,
+                            &text,
+                            crate::relation_model::Triggers::builtin(),
+                        ),
+                    })
+                    .transpose()
+            });
             self.build_rest(rules, model)
         })
     }

@@ -154,3 +154,48 @@ fn negation_and_hedging_table() {
     assert!(cases >= 20, "the table has {cases} cases");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A user's model file replaces the built-in one; a malformed one is a typed
+/// error naming its file and line; without the classifier only rules relate.
+#[test]
+fn relation_model_files_are_checked_and_can_be_turned_off() {
+    let dir = std::env::temp_dir().join(format!("zhextract-model-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.tsv");
+    std::fs::write(&bad, "threshold\t0\nB:收购\t1 2 3\n").unwrap();
+    let err = zhextract::Extractor::builder()
+        .relation_model_file(&bad)
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, zhextract::Error::Model { line: 2, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("bad.tsv:2"), "{err}");
+
+    // a model that says "acquire" for two organisations joined by 和
+    let good = dir.join("good.tsv");
+    std::fs::write(&good, "threshold\t0\nONLY:和\t0 0 0 0 0 5 0 0 0\n").unwrap();
+    let ex = zhextract::Extractor::builder()
+        .relation_model_file(&good)
+        .build()
+        .unwrap();
+    let text = "腾讯和百度今天都发布了财报。";
+    let doc = ex.extract(text).unwrap();
+    common::check_document(text, &doc);
+    assert!(
+        doc.triples.iter().any(|t| t.rule == "model:relations"
+            && t.predicate.to_string() == "acquire"
+            && t.subject.text == "腾讯"
+            && t.object.text == "百度"),
+        "{:?}",
+        doc.triples
+    );
+    let off = zhextract::Extractor::builder()
+        .relation_model(false)
+        .build()
+        .unwrap();
+    let doc = off.extract(text).unwrap();
+    assert!(doc.triples.iter().all(|t| t.rule != "model:relations"));
+    std::fs::remove_dir_all(&dir).ok();
+}
