@@ -697,6 +697,11 @@ impl Extractor {
                 hits.relations.push(r);
             }
         }
+        crate::extract::relations::deal_amounts(
+            &analysis.text,
+            &hits.entities,
+            &mut hits.relations,
+        );
         let mention = |h: &EntityHit| -> Mention {
             let (s, e) = analysis.map.span(h.start, h.end);
             Mention {

@@ -199,3 +199,32 @@ fn relation_model_files_are_checked_and_can_be_turned_off() {
     assert!(doc.triples.iter().all(|t| t.rule != "model:relations"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Money deals carry their amount, stakes their share; an amount in another
+/// clause is not the deal's.
+#[test]
+fn deals_carry_their_amount() {
+    let value = |text: &str, p: &str| {
+        let doc = extractor().extract(text).unwrap();
+        check_document(text, &doc);
+        doc.triples
+            .iter()
+            .find(|t| t.predicate.to_string() == p)
+            .unwrap_or_else(|| panic!("no {p} in {:?}", doc.triples))
+            .value
+            .clone()
+    };
+    assert_eq!(
+        value("腾讯以12亿元收购搜狗。", "acquire").as_deref(),
+        Some("12亿元")
+    );
+    assert_eq!(
+        value("搜狗被腾讯以3亿美元收购。", "acquire").as_deref(),
+        Some("3亿美元")
+    );
+    assert_eq!(
+        value("京东向美团投资5亿美元。", "invest").as_deref(),
+        Some("5亿美元")
+    );
+    assert_eq!(value("腾讯收购搜狗，交易额12亿元。", "acquire"), None);
+}

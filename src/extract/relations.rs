@@ -277,3 +277,30 @@ mod tests {
         assert_eq!(stake_share(text, &[&held, &p30], &held), None);
     }
 }
+
+/// Money deals carry their amount: an `acquire` or `invest` triple with no
+/// value takes the first amount in the clause of its parties (腾讯以12亿元收购
+/// 搜狗, 京东投资美团5亿美元), where no clause mark lies between the first
+/// party and the amount.
+pub(crate) fn deal_amounts(text: &str, entities: &[EntityHit], relations: &mut [RelationHit]) {
+    for r in relations.iter_mut() {
+        if r.value.is_some() || !matches!(r.predicate, Predicate::Acquire | Predicate::Invest) {
+            continue;
+        }
+        let from = r.subject.start.min(r.object.start);
+        let to = r.sentence.end;
+        let first = entities.partition_point(|e| e.start < from);
+        let amount = entities[first..]
+            .iter()
+            .take_while(|e| e.start < to)
+            .filter(|e| e.kind == EntityType::Money && e.end <= to)
+            .find(|e| {
+                !text
+                    .get(from..e.start)
+                    .is_some_and(|gap| gap.contains(['，', ',', '；', ';', '。', '：', ':']))
+            });
+        if let Some(m) = amount {
+            r.value = Some(text[m.start..m.end].to_string());
+        }
+    }
+}
