@@ -254,30 +254,6 @@ fn stake_share(text: &str, ents: &[&EntityHit], held: &EntityHit) -> Option<Stri
     (gap.chars().count() <= 12 && !clause_ends).then(|| text[pct.start..pct.end].to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ent(text: &str, part: &str, kind: EntityType) -> EntityHit {
-        let start = text.find(part).unwrap();
-        EntityHit::by_pass(kind, start, start + part.len(), part.to_string())
-    }
-
-    #[test]
-    fn a_stake_carries_the_share_of_its_clause() {
-        let text = "甲持有星澜半导体15%股权，乙持有30%。";
-        let held = ent(text, "星澜半导体", EntityType::Org);
-        let p15 = ent(text, "15%", EntityType::Percent);
-        let p30 = ent(text, "30%", EntityType::Percent);
-        let ents = vec![&held, &p15, &p30];
-        assert_eq!(stake_share(text, &ents, &held).as_deref(), Some("15%"));
-        let text = "甲持有星澜半导体股权，乙持有30%。";
-        let held = ent(text, "星澜半导体", EntityType::Org);
-        let p30 = ent(text, "30%", EntityType::Percent);
-        assert_eq!(stake_share(text, &[&held, &p30], &held), None);
-    }
-}
-
 /// Money deals carry their amount: an `acquire` or `invest` triple with no
 /// value takes the first amount in the clause of its parties (腾讯以12亿元收购
 /// 搜狗, 京东投资美团5亿美元), where no clause mark lies between the first
@@ -302,5 +278,29 @@ pub(crate) fn deal_amounts(text: &str, entities: &[EntityHit], relations: &mut [
         if let Some(m) = amount {
             r.value = Some(text[m.start..m.end].to_string());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ent(text: &str, part: &str, kind: EntityType) -> EntityHit {
+        let start = text.find(part).unwrap();
+        EntityHit::by_pass(kind, start, start + part.len(), part.to_string())
+    }
+
+    #[test]
+    fn a_stake_carries_the_share_of_its_clause() {
+        let text = "甲持有星澜半导体15%股权，乙持有30%。";
+        let held = ent(text, "星澜半导体", EntityType::Org);
+        let p15 = ent(text, "15%", EntityType::Percent);
+        let p30 = ent(text, "30%", EntityType::Percent);
+        let ents = vec![&held, &p15, &p30];
+        assert_eq!(stake_share(text, &ents, &held).as_deref(), Some("15%"));
+        let text = "甲持有星澜半导体股权，乙持有30%。";
+        let held = ent(text, "星澜半导体", EntityType::Org);
+        let p30 = ent(text, "30%", EntityType::Percent);
+        assert_eq!(stake_share(text, &[&held, &p30], &held), None);
     }
 }
