@@ -278,8 +278,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let (threshold, p, r) = chosen.ok_or("no margin reaches the precision wanted")?;
     eprintln!("chosen threshold {threshold} (out-of-fold P {p:.3} R {r:.3})");
     let every: Vec<&Example> = all.iter().flatten().collect();
-    let model = RelationModel::from_weights(train(&every), threshold, trig);
-    std::fs::write(&output, model.to_tsv())?;
+    std::fs::write(
+        &output,
+        RelationModel::weights_tsv(&train(&every), threshold),
+    )?;
     eprintln!("wrote {output}");
     Ok(())
 }

@@ -332,10 +332,7 @@ impl ExtractorBuilder {
         };
         let builtin = sources.len();
         for path in &self.rule_files {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let text = read_file(path)?;
             sources.push((path.display().to_string(), text));
         }
         sources.extend(self.rule_sources.iter().cloned());
@@ -349,13 +346,7 @@ impl ExtractorBuilder {
         let model_source = match (&self.relation_model_file, self.relation_model) {
             (_, false) => None,
             (None, true) => Some(None),
-            (Some(path), true) => Some(Some((
-                path.display().to_string(),
-                std::fs::read_to_string(path).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?,
-            ))),
+            (Some(path), true) => Some(Some((path.display().to_string(), read_file(path)?))),
         };
         std::thread::scope(|scope| {
             let rules = scope.spawn(|| RuleSet::compile(&sources));
@@ -443,6 +434,14 @@ impl ExtractorBuilder {
             }),
         })
     }
+}
+
+/// A file the builder was given, read whole; a failure names the path.
+fn read_file(path: &std::path::Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Extracts a [`Document`] from Chinese news text. Cheap to clone, `Send + Sync`.

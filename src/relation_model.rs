@@ -27,12 +27,13 @@ use std::collections::HashMap;
 
 use crate::document::Predicate;
 use crate::error::{Error, Result};
+use crate::segment::CLAUSE_MARKS;
 
 const BUILTIN_MODEL: &str = include_str!("../data/models/relations.tsv");
 const BUILTIN_TRIGGERS: &str = include_str!("../data/relations/triggers.tsv");
 
-/// The classes: no relation, or a predicate with its direction (`Forward`:
-/// the party written first is the subject).
+/// The classes: no relation, or a predicate with its direction (`>`: the
+/// party written first is the subject).
 pub const CLASSES: [&str; 9] = [
     "none",
     "cooperate",
@@ -269,12 +270,16 @@ pub fn pair_features<'a>(
     if a.text.chars().count() >= 2 && head2(a.text) == head2(b.text) {
         out.feature(&["SAMEHEAD"]);
     }
-    let between: Vec<&PairToken> = tokens
-        .iter()
-        .filter(|t| t.start >= a.end && t.end <= b.start)
-        .collect();
-    let before: Vec<&PairToken> = tokens.iter().filter(|t| t.end <= a.start).collect();
-    let after: Vec<&PairToken> = tokens.iter().filter(|t| t.start >= b.end).collect();
+    // tokens are in text order and disjoint: the three parts are slices (a
+    // token cut by a party belongs to none of them)
+    let before = &tokens[..tokens.partition_point(|t| t.end <= a.start)];
+    let after = &tokens[tokens.partition_point(|t| t.start < b.end)..];
+    let from = tokens.partition_point(|t| t.start < a.end);
+    let mut to = tokens.partition_point(|t| t.start < b.start).max(from);
+    if to > from && tokens[to - 1].end > b.start {
+        to -= 1;
+    }
+    let between = &tokens[from..to];
     out.feature(&["D:", distance_bucket(between.len())]);
     out.feature(&["NE:", DIGITS[others.min(3)]]);
     let mut punct = false;
@@ -313,7 +318,7 @@ pub fn pair_features<'a>(
         }
     }
     if has_bei {
-        for t in &between {
+        for t in between {
             for l in triggers.lists_of(t.text) {
                 out.feature(&["TBV:", l]);
             }
@@ -363,17 +368,15 @@ fn short_number(x: f32) -> String {
 /// Entity types a pair may be made of.
 pub const PARTY_KINDS: [&str; 2] = ["ORG", "PERSON"];
 
-/// Marks that end a clause. News runs several facts in one sentence clause
-/// by clause (A与B合作，C与D合作): a pair across clauses is a candidate only
-/// when each party is alone in its clause and the later one does not open
-/// its clause (A公司公告，拟收购B; not A董事会通过，B的股东表示支持).
-const CLAUSE_MARKS: [char; 6] = ['，', ',', '；', ';', '：', ':'];
-
 /// The candidate pairs among the parties of one sentence (sorted by start)
 /// of `text`, the text their offsets index: `(i, j, others)` with `i` before
 /// `j`, both of [`PARTY_KINDS`], in one clause or each alone in its own, at
 /// most three entities and 150 bytes (about 50 chars) apart, `others` being
-/// the number of parties between them.
+/// the number of parties between them. News runs several facts in one
+/// sentence clause by clause (A与B合作，C与D合作): a pair across clauses is a
+/// candidate only when each party is alone in its clause and the later one
+/// does not open its clause (A公司公告，拟收购B; not A董事会通过，B的股东表示
+/// 支持).
 pub fn candidate_pairs(parties: &[Party<'_>], text: &str) -> Vec<(usize, usize, usize)> {
     // the clause of each party: the number of clause marks before it
     let mut clause = Vec::with_capacity(parties.len());
@@ -386,7 +389,10 @@ pub fn candidate_pairs(parties: &[Party<'_>], text: &str) -> Vec<(usize, usize, 
         at = at.max(p.start);
         clause.push(n);
     }
-    let alone = |i: usize| clause.iter().filter(|&&c| c == clause[i]).count() == 1;
+    let alone: Vec<bool> = clause
+        .iter()
+        .map(|c| clause.iter().filter(|&d| d == c).count() == 1)
+        .collect();
     let mut out = Vec::new();
     for i in 0..parties.len() {
         if !PARTY_KINDS.contains(&parties[i].kind) {
@@ -404,7 +410,7 @@ pub fn candidate_pairs(parties: &[Party<'_>], text: &str) -> Vec<(usize, usize, 
                 gap.rfind(CLAUSE_MARKS)
                     .is_some_and(|k| gap[k..].chars().skip(1).all(char::is_whitespace))
             };
-            if clause[i] != clause[j] && (!(alone(i) && alone(j)) || opens_clause()) {
+            if clause[i] != clause[j] && (!(alone[i] && alone[j]) || opens_clause()) {
                 continue;
             }
             out.push((i, j, j - i - 1));
@@ -417,7 +423,7 @@ pub fn candidate_pairs(parties: &[Party<'_>], text: &str) -> Vec<(usize, usize, 
 /// predicate needs over "none".
 #[derive(Clone, Debug)]
 pub struct RelationModel {
-    weights: HashMap<String, [f32; NCLASS]>,
+    /// Weights by the hash of the feature's name ([`feature_hash`]).
     hashed: HashMap<u64, [f32; NCLASS]>,
     threshold: f32,
     triggers: Triggers,
@@ -437,7 +443,7 @@ impl RelationModel {
     /// Read a model file: `threshold<TAB>x`, then lines
     /// `feature<TAB>w0 w1 … w8` (one weight per class of [`CLASSES`]).
     pub fn parse(name: &str, tsv: &str, triggers: Triggers) -> Result<Self> {
-        let mut weights = HashMap::new();
+        let mut hashed = HashMap::new();
         let mut threshold = 0.0;
         let bad = |line: usize, message: String| Error::Model {
             file: name.to_string(),
@@ -472,9 +478,13 @@ impl RelationModel {
             if n != NCLASS {
                 return Err(bad(i + 1, format!("{n} weights, {NCLASS} expected")));
             }
-            weights.insert(feature.to_string(), w);
+            hashed.insert(feature_hash(feature), w);
         }
-        Ok(Self::from_weights(weights, threshold, triggers))
+        Ok(RelationModel {
+            hashed,
+            threshold,
+            triggers,
+        })
     }
 
     /// A model from trained weights.
@@ -485,20 +495,21 @@ impl RelationModel {
     ) -> Self {
         let hashed = weights.iter().map(|(f, w)| (feature_hash(f), *w)).collect();
         RelationModel {
-            weights,
             hashed,
             threshold,
             triggers,
         }
     }
 
-    /// The model in its file format, features sorted (a stable file).
-    pub fn to_tsv(&self) -> String {
-        let mut out = format!("threshold\t{}\n", self.threshold);
-        let mut keys: Vec<&String> = self.weights.keys().collect();
+    /// Trained weights and their threshold in the model file format,
+    /// features sorted (a stable file). The model itself keeps only the
+    /// hashes of the names, so this is written from the weights.
+    pub fn weights_tsv(weights: &HashMap<String, [f32; NCLASS]>, threshold: f32) -> String {
+        let mut out = format!("threshold\t{threshold}\n");
+        let mut keys: Vec<&String> = weights.keys().collect();
         keys.sort();
         for k in keys {
-            let w = &self.weights[k];
+            let w = &weights[k];
             let ws: Vec<String> = w.iter().map(|&x| short_number(x)).collect();
             out.push_str(k);
             out.push('\t');
@@ -518,11 +529,11 @@ impl RelationModel {
         self.threshold
     }
 
-    /// Scores of each class for a feature list.
-    pub fn scores(&self, features: &[String]) -> [f32; NCLASS] {
+    /// The sum of the weights of the features with these hashes.
+    fn sum(&self, hashes: impl Iterator<Item = u64>) -> [f32; NCLASS] {
         let mut s = [0f32; NCLASS];
-        for f in features {
-            if let Some(w) = self.weights.get(f) {
+        for f in hashes {
+            if let Some(w) = self.hashed.get(&f) {
                 for (x, y) in s.iter_mut().zip(w) {
                     *x += y;
                 }
@@ -531,17 +542,14 @@ impl RelationModel {
         s
     }
 
+    /// Scores of each class for a feature list.
+    pub fn scores(&self, features: &[String]) -> [f32; NCLASS] {
+        self.sum(features.iter().map(|f| feature_hash(f)))
+    }
+
     /// Scores of each class for hashed features.
     pub fn scores_hashed(&self, features: &HashedFeatures) -> [f32; NCLASS] {
-        let mut s = [0f32; NCLASS];
-        for f in &features.0 {
-            if let Some(w) = self.hashed.get(f) {
-                for (x, y) in s.iter_mut().zip(w) {
-                    *x += y;
-                }
-            }
-        }
-        s
+        self.sum(features.0.iter().copied())
     }
 
     /// Classify the pair `a`, `b` (`a` written first); `others` is the
@@ -665,6 +673,15 @@ mod tests {
             .collect()
     }
 
+    fn party<'a>(t: &PairToken<'a>, kind: &'a str) -> Party<'a> {
+        Party {
+            start: t.start,
+            end: t.end,
+            kind,
+            text: t.text,
+        }
+    }
+
     #[test]
     fn features_see_words_between_and_triggers() {
         let t = toks(&["甲", "被", "乙", "收购"]);
@@ -701,18 +718,8 @@ mod tests {
         let mut examples = Vec::new();
         for (words, class) in &data {
             let t = toks(words);
-            let a = Party {
-                start: t[0].start,
-                end: t[0].end,
-                kind: "ORG",
-                text: t[0].text,
-            };
-            let b = Party {
-                start: t[2].start,
-                end: t[2].end,
-                kind: "ORG",
-                text: t[2].text,
-            };
+            let a = party(&t[0], "ORG");
+            let b = party(&t[2], "ORG");
             let mut f = Vec::new();
             pair_features(&t, &a, &b, 0, &trig, &mut f);
             examples.push((f, *class));
@@ -722,8 +729,8 @@ mod tests {
                 p.update(f, *c, 1.0);
             }
         }
-        let model = RelationModel::from_weights(p.weights(), 0.0, trig.clone());
-        let again = RelationModel::parse("m", &model.to_tsv(), trig).unwrap();
+        let tsv = RelationModel::weights_tsv(&p.weights(), 0.0);
+        let again = RelationModel::parse("m", &tsv, trig).unwrap();
         for (f, c) in &examples {
             let g = again.decide(&again.scores(f));
             assert_eq!(class_of(g.label.as_ref()), *c, "{f:?}");
@@ -734,18 +741,8 @@ mod tests {
     fn hashed_features_are_the_hashes_of_the_named_ones() {
         let t = toks(&["甲公司", "、", "被", "乙集团", "收购", "，", "丙"]);
         let trig = Triggers::builtin();
-        let a = Party {
-            start: t[0].start,
-            end: t[0].end,
-            kind: "ORG",
-            text: t[0].text,
-        };
-        let b = Party {
-            start: t[3].start,
-            end: t[3].end,
-            kind: "PERSON",
-            text: t[3].text,
-        };
+        let a = party(&t[0], "ORG");
+        let b = party(&t[3], "PERSON");
         let mut names = Vec::new();
         pair_features(&t, &a, &b, 2, &trig, &mut names);
         let mut hashed = HashedFeatures::default();

@@ -9,6 +9,7 @@ use std::ops::Range;
 use crate::document::{EntityType, Predicate};
 use crate::lexicon::Lexicon;
 use crate::rules::{EntityHit, RelationHit};
+use crate::segment::CLAUSE_MARKS;
 
 /// Legal forms that name no unit of their own.
 const LEGAL_FORMS: &[&str] = &[
@@ -59,6 +60,19 @@ fn group_core(name: &str) -> (&str, bool) {
     (name, false)
 }
 
+/// The entities (sorted by start) that lie wholly inside sentence `s`.
+fn sentence_entities<'e>(
+    entities: &'e [EntityHit],
+    s: &Range<usize>,
+) -> impl Iterator<Item = &'e EntityHit> {
+    let (start, end) = (s.start, s.end);
+    let first = entities.partition_point(|e| e.start < start);
+    entities[first..]
+        .iter()
+        .take_while(move |e| e.start < end)
+        .filter(move |e| e.end <= end)
+}
+
 /// `subsidiary_of` triples between organisations of one sentence whose
 /// names say so.
 pub(crate) fn subsidiaries_by_name(
@@ -68,16 +82,9 @@ pub(crate) fn subsidiaries_by_name(
     lexicon: &Lexicon,
 ) -> Vec<RelationHit> {
     let mut out = Vec::new();
-    // entities and sentences are both in text order: walk them together
-    let mut first = 0;
     for s in sentences {
-        while first < entities.len() && entities[first].start < s.start {
-            first += 1;
-        }
-        let orgs: Vec<&EntityHit> = entities[first..]
-            .iter()
-            .take_while(|e| e.start < s.end)
-            .filter(|e| e.kind == EntityType::Org && e.end <= s.end)
+        let orgs: Vec<&EntityHit> = sentence_entities(entities, s)
+            .filter(|e| e.kind == EntityType::Org)
             .collect();
         if orgs.len() < 2 {
             continue;
@@ -159,16 +166,8 @@ pub(crate) fn classify_pairs(
         .collect();
     let mut found = Vec::new();
     let mut feats = crate::relation_model::HashedFeatures::default();
-    let mut first = 0;
     for s in sentences {
-        while first < entities.len() && entities[first].start < s.start {
-            first += 1;
-        }
-        let ents: Vec<&EntityHit> = entities[first..]
-            .iter()
-            .take_while(|e| e.start < s.end)
-            .filter(|e| e.end <= s.end)
-            .collect();
+        let ents: Vec<&EntityHit> = sentence_entities(entities, s).collect();
         if ents.len() < 2 {
             continue;
         }
@@ -250,7 +249,7 @@ fn stake_share(text: &str, ents: &[&EntityHit], held: &EntityHit) -> Option<Stri
         .iter()
         .find(|e| e.kind == EntityType::Percent && e.start >= held.end)?;
     let gap = text.get(held.end..pct.start)?;
-    let clause_ends = gap.contains(['，', ',', '；', ';', '。']);
+    let clause_ends = gap.contains(CLAUSE_MARKS) || gap.contains('。');
     (gap.chars().count() <= 12 && !clause_ends).then(|| text[pct.start..pct.end].to_string())
 }
 
@@ -273,7 +272,7 @@ pub(crate) fn deal_amounts(text: &str, entities: &[EntityHit], relations: &mut [
             .find(|e| {
                 !text
                     .get(from..e.start)
-                    .is_some_and(|gap| gap.contains(['，', ',', '；', ';', '。', '：', ':']))
+                    .is_some_and(|gap| gap.contains(CLAUSE_MARKS) || gap.contains('。'))
             });
         if let Some(m) = amount {
             r.value = Some(text[m.start..m.end].to_string());

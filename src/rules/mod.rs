@@ -979,7 +979,7 @@ fn emit(
                 let (x, y) = (a.min(b), a.max(b));
                 !text
                     .get(x..y)
-                    .is_some_and(|gap| gap.contains(['，', ',', '；', ';', '：', ':']))
+                    .is_some_and(|gap| gap.contains(crate::segment::CLAUSE_MARKS))
             };
             let cue = |words: &[String]| {
                 sent_tokens

@@ -8,5 +8,6 @@ mod tag;
 mod tokenizer;
 
 pub use sentence::split_sentences;
+pub(crate) use sentence::CLAUSE_MARKS;
 pub use tag::Tag;
 pub use tokenizer::{Token, Tokenizer};

@@ -8,6 +8,10 @@ use std::ops::Range;
 /// unbalanced.
 const MAX_TITLE_CHARS: usize = 80;
 
+/// Marks that end a clause inside a sentence (a comma, semicolon or colon):
+/// relation cues, stake shares and deal amounts stay within their clause.
+pub(crate) const CLAUSE_MARKS: [char; 6] = ['，', ',', '；', ';', '：', ':'];
+
 fn is_terminator(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '…')
 }
