@@ -21,7 +21,7 @@ use std::time::Instant;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use jieba_rs::Jieba;
 use zhextract::segment::{split_sentences, Token, Tokenizer};
-use zhextract::text::{fold_width, AutoConverter, Convert, Normalizer};
+use zhextract::text::{fold_for_matching, AutoConverter, Convert, Normalizer};
 use zhextract::{Extractor, Lexicon, RuleSet};
 
 fn read(name: &str) -> String {
@@ -69,7 +69,7 @@ struct Stages {
 fn analysis(s: &Stages, raw: &str) -> String {
     let n = s.normalizer.normalize(raw);
     let c = s.converter.convert(&n.text);
-    fold_width(&c.text).map_or(c.text, |(t, _)| t)
+    fold_for_matching(&c.text).map_or(c.text, |(t, _)| t)
 }
 
 fn segment<'a>(s: &'a Stages, text: &'a str) -> (Vec<std::ops::Range<usize>>, Vec<Token<'a>>) {

@@ -12,7 +12,7 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use jieba_rs::Jieba;
 use zhextract::segment::{split_sentences, Tokenizer};
-use zhextract::text::{fold_width, AutoConverter, Convert, Normalizer};
+use zhextract::text::{fold_for_matching, AutoConverter, Convert, Normalizer};
 use zhextract::{Extractor, Lexicon};
 
 fn read(name: &str) -> Option<String> {
@@ -63,7 +63,7 @@ fn segment(c: &mut Criterion) {
         b.iter(|| {
             let n = normalizer.normalize(&trad);
             let c = converter.convert(&n.text);
-            let text = fold_width(&c.text).map_or(c.text, |(t, _)| t);
+            let text = fold_for_matching(&c.text).map_or(c.text, |(t, _)| t);
             (
                 split_sentences(&text).len(),
                 tokenizer.tokenize(&text).len(),

@@ -334,6 +334,17 @@ pub enum TimeMod {
     End,
 }
 
+impl TimeMod {
+    /// The contract's name: `START`, `MID` or `END`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeMod::Start => "START",
+            TimeMod::Mid => "MID",
+            TimeMod::End => "END",
+        }
+    }
+}
+
 /// The half-open wall-clock range a time expression denotes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeRange {

@@ -20,7 +20,8 @@ use crate::relation_model::RelationModel;
 use crate::rules::{EntityHit, Input, RuleSet, RuleTest};
 use crate::segment::{split_sentences, Tokenizer};
 use crate::text::{
-    fold_width, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter, Variant,
+    fold_for_matching, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter,
+    Variant,
 };
 
 /// How a bare month or weekday is resolved against the reference.
@@ -582,7 +583,7 @@ impl Extractor {
         drop(std::mem::take(&mut normalized.text));
         drop(std::mem::take(&mut normalized.map));
         drop(std::mem::take(&mut converted.map));
-        let analysis = match fold_width(&converted.text) {
+        let analysis = match fold_for_matching(&converted.text) {
             Some((folded, fold_map)) => Analysis {
                 text: Cow::Owned(folded),
                 map: fold_map.compose(&map),
@@ -676,7 +677,7 @@ impl Extractor {
                 .map(|t| (t.start, &mut t.value))
                 .collect();
             times.sort_by_key(|(s, _)| *s);
-            crate::extract::times::resolve_anaphora(&mut times);
+            crate::extract::times::resolve_anaphora(&mut times, reference.map(|r| r.datetime));
         }
 
         let index = CharIndex::new(text);

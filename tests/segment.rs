@@ -30,7 +30,7 @@ fn lexicon_names_in_the_seed_are_single_tokens() {
     // the extractor segments the Simplified, width-folded text of the seed
     let doc = extractor().extract(SEED).unwrap();
     let simplified = doc.simplified.unwrap();
-    let text = zhextract::text::fold_width(&simplified).map_or(simplified, |(t, _)| t);
+    let text = zhextract::text::fold_for_matching(&simplified).map_or(simplified, |(t, _)| t);
     let tokenizer = Tokenizer::new(&Lexicon::builtin(), true);
     let tokens: HashSet<(usize, usize)> = tokenizer
         .tokenize(&text)

@@ -6,7 +6,7 @@ mod common;
 
 use common::{check_document, extractor};
 use proptest::prelude::*;
-use zhextract::text::{fold_width, Convert, Normalizer, OpenccConverter, Variant};
+use zhextract::text::{fold_for_matching, Convert, Normalizer, OpenccConverter, Variant};
 
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -84,7 +84,7 @@ proptest! {
         let conv = c.convert(&norm.text);
         let mut map = conv.map.compose(&norm.map);
         let mut derived = conv.text.clone();
-        if let Some((folded, fmap)) = fold_width(&conv.text) {
+        if let Some((folded, fmap)) = fold_for_matching(&conv.text) {
             map = fmap.compose(&map);
             derived = folded;
         }

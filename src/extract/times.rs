@@ -21,8 +21,9 @@ pub(crate) enum Field {
     Abs(i64),
     /// A capture's text, read through the word map, else as a numeral.
     Cap(String, Option<WordMap>),
-    /// A capture's numeral plus a fixed number (民国111年: 111 + 1911).
-    CapAdd(String, i64),
+    /// A capture's numeral (negated when the flag is set) plus a fixed
+    /// number (民国111年: 111 + 1911; 公元前221年: -221 + 1 = -220).
+    CapAdd(String, i64, bool),
     /// The reference's value plus this.
     Off(i64),
     /// The reference's value plus (or minus) a capture's number.
@@ -114,6 +115,8 @@ pub(crate) struct TimeSpec {
     pub(crate) part_of_day: Option<PodSource>,
     pub(crate) amount: Option<Field>,
     pub(crate) unit: Option<Grain>,
+    /// Half a unit more than `amount`.
+    pub(crate) half: bool,
     pub(crate) period: Option<String>,
     pub(crate) modifier: Option<TimeMod>,
     pub(crate) from: Option<Box<TimeSpec>>,
@@ -150,6 +153,12 @@ pub(crate) enum Anaphora {
     Same,
     /// 当年: the antecedent's year.
     Year,
+    /// 该季度: the antecedent's quarter.
+    Quarter,
+    /// 当天, 同日: the antecedent's day (the reference's without one).
+    Day,
+    /// 次日, 翌日: the day after the antecedent's.
+    NextDay,
 }
 
 /// A point at a grain, before formatting.
@@ -199,7 +208,7 @@ pub(crate) fn resolve(
             _ => empty(false),
         },
         TimeKind::Set => TimeValue {
-            value: spec.period.clone(),
+            value: spec.period.as_deref().and_then(|p| fill_period(p, cap)),
             ..empty(false)
         },
         TimeKind::Duration => {
@@ -207,13 +216,16 @@ pub(crate) fn resolve(
                 return empty(false);
             };
             let amount = match &spec.amount {
-                Some(Field::Abs(n)) => Some(n.to_string()),
-                Some(Field::Cap(c, _)) => cap(c).and_then(|t| parse_number(&t)).map(plain_number),
+                Some(Field::Abs(n)) => Some(*n as f64),
+                Some(Field::Cap(c, _)) => cap(c).and_then(|t| parse_number(&t)),
                 _ => None,
             }
-            .unwrap_or_else(|| "X".to_string());
+            .map(|n| if spec.half { n + 0.5 } else { n });
             TimeValue {
-                value: Some(duration_value(&amount, unit)),
+                value: Some(match amount {
+                    Some(n) => duration_value(n, unit),
+                    None => duration_value_unknown(unit),
+                }),
                 grain: Some(unit),
                 ..empty(false)
             }
@@ -228,8 +240,11 @@ pub(crate) fn resolve(
             let Some(b) = point(t, cap, reference, bias, Some(&a)) else {
                 return empty(true);
             };
+            let (va, vb) = (format_point(&a), format_point(&b));
             TimeValue {
-                value: Some(format!("{}/{}", format_point(&a), format_point(&b))),
+                // 过去一周: an interval of one unit is that unit
+                kind: if va == vb { TimeKind::Date } else { kind },
+                value: Some(if va == vb { va } else { format!("{va}/{vb}") }),
                 grain: Some(a.grain.min(b.grain)),
                 range: Some(TimeRange {
                     from: a.start,
@@ -294,7 +309,7 @@ pub(crate) fn resolve(
 fn prune(spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> TimeSpec {
     fn present(f: &Field, cap: &dyn Fn(&str) -> Option<String>) -> Option<Field> {
         match f {
-            Field::Cap(c, _) | Field::CapAdd(c, _) | Field::OffCap(c, ..) if cap(c).is_none() => {
+            Field::Cap(c, _) | Field::CapAdd(c, ..) | Field::OffCap(c, ..) if cap(c).is_none() => {
                 None
             }
             Field::First(fs) => fs.iter().find_map(|x| present(x, cap)),
@@ -316,6 +331,7 @@ fn prune(spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> TimeSpec {
         part_of_day: spec.part_of_day.clone(),
         amount: keep(&spec.amount),
         unit: spec.unit,
+        half: spec.half,
         period: spec.period.clone(),
         modifier: spec.modifier,
         from: spec.from.as_ref().map(|f| Box::new(prune(f, cap))),
@@ -336,20 +352,78 @@ fn plain_number(x: f64) -> String {
     }
 }
 
-fn duration_value(n: &str, unit: Grain) -> String {
-    match unit {
-        Grain::Year => format!("P{n}Y"),
-        Grain::Quarter => match n.parse::<f64>() {
-            Ok(q) => format!("P{}M", plain_number(q * 3.0)),
-            Err(_) => format!("P{n}Q"),
-        },
-        Grain::Month => format!("P{n}M"),
-        Grain::Week => format!("P{n}W"),
-        Grain::Day => format!("P{n}D"),
-        Grain::Hour => format!("PT{n}H"),
-        Grain::Minute => format!("PT{n}M"),
-        Grain::Second => format!("PT{n}S"),
+/// `$name` in a set's period replaced by the capture's number
+/// (`XXXX-XX-$d` with d = 15 is `XXXX-XX-15`); `None` when a capture is
+/// missing or not a number.
+fn fill_period(period: &str, cap: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let Some(at) = period.find('$') else {
+        return Some(period.to_string());
+    };
+    let name_len = period[at + 1..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(period.len() - at - 1);
+    let name = &period[at + 1..at + 1 + name_len];
+    let n = parse_int(&cap(name)?)?;
+    // a weekday is one digit (XXXX-WXX-5), a day of the month two
+    let width = if period[..at].ends_with("WXX-") { 1 } else { 2 };
+    let rest = fill_period(&period[at + 1 + name_len..], cap)?;
+    Some(format!("{}{n:0width$}{rest}", &period[..at]))
+}
+
+/// An ISO duration of `n` units; a fraction goes into the next smaller unit
+/// (1.5 years is `P1Y6M`, half an hour `PT30M`, half a day `PT12H`).
+fn duration_value(n: f64, unit: Grain) -> String {
+    let (smaller, per) = match unit {
+        Grain::Year => (Grain::Month, 12.0),
+        Grain::Quarter => return duration_value(n * 3.0, Grain::Month),
+        Grain::Month => (Grain::Day, 30.0),
+        Grain::Week => (Grain::Day, 7.0),
+        Grain::Day => (Grain::Hour, 24.0),
+        Grain::Hour => (Grain::Minute, 60.0),
+        Grain::Minute | Grain::Second => (Grain::Second, 60.0),
+    };
+    let whole = n.trunc();
+    let rest = ((n - whole) * per * 1000.0).round() / 1000.0;
+    if rest == 0.0 || unit == Grain::Second || rest.fract() != 0.0 {
+        return duration_part(&plain_number(n), unit, true);
     }
+    let tail = duration_part(&plain_number(rest), smaller, false);
+    if whole == 0.0 {
+        return duration_part(&plain_number(rest), smaller, true);
+    }
+    let head = duration_part(&plain_number(whole), unit, true);
+    // P1Y + 6M, PT1H + 30M, P1D + T12H
+    match (is_clock(unit), is_clock(smaller)) {
+        (false, true) => format!("{head}T{tail}"),
+        _ => format!("{head}{tail}"),
+    }
+}
+
+fn duration_value_unknown(unit: Grain) -> String {
+    duration_part("X", unit, true)
+}
+
+/// `n` and the unit letter, with the `P`/`PT` prefix when `lead`.
+fn duration_part(n: &str, unit: Grain, lead: bool) -> String {
+    let letter = match unit {
+        Grain::Year => "Y",
+        Grain::Quarter => "Q",
+        Grain::Month | Grain::Minute => "M",
+        Grain::Week => "W",
+        Grain::Day => "D",
+        Grain::Hour => "H",
+        Grain::Second => "S",
+    };
+    match (lead, is_clock(unit)) {
+        (true, true) => format!("PT{n}{letter}"),
+        (true, false) => format!("P{n}{letter}"),
+        (false, _) => format!("{n}{letter}"),
+    }
+}
+
+/// Hours, minutes and seconds: written after the `T` of a duration.
+fn is_clock(unit: Grain) -> bool {
+    unit >= Grain::Hour
 }
 
 /// A field's number and whether it was relative; `None` if unreadable or it
@@ -362,7 +436,9 @@ fn field(
     match f {
         Field::Abs(n) => Some((*n, false)),
         Field::Cap(c, map) => read(&cap(c)?, map).map(|n| (n, false)),
-        Field::CapAdd(c, add) => parse_int(&cap(c)?).map(|n| (n + add, false)),
+        Field::CapAdd(c, add, negate) => {
+            parse_int(&cap(c)?).map(|n| (if *negate { -n } else { n } + add, false))
+        }
         Field::Off(o) => Some((base? + o, true)),
         Field::OffCap(c, negate, map) => {
             let n = read(&cap(c)?, map)?;
@@ -504,8 +580,15 @@ fn point(
         if let Some(f) = &spec.year {
             let (mut y, rel) = field(f, cap, ref_year)?;
             if matches!(f, Field::Cap(..)) && (0..100).contains(&y) {
-                // 3/3/15, 10/31/74: a two-digit year, pivoting at 50
-                y += if y >= 50 { 1900 } else { 2000 };
+                // 19年3月, 3/3/15: a two-digit year in the century that puts
+                // it nearest the reference (pivoting at 50 without one)
+                y = match ref_year {
+                    Some(r) => (r / 100 - 1..=r / 100 + 1)
+                        .map(|c| c * 100 + y)
+                        .min_by_key(|c| (c - r).abs())
+                        .unwrap_or(y),
+                    None => y + if y >= 50 { 1900 } else { 2000 },
+                };
             }
             year = Some(y);
             year_known = true;
@@ -514,11 +597,22 @@ fn point(
         let mut month = None;
         let mut grain = Grain::Year;
         if let Some(f) = &spec.quarter {
-            let (q, rel) = field(f, cap, ref_date.map(|d| (d.month() as i64 - 1) / 3 + 1))?;
+            let q = if is_offset(&spec.quarter) {
+                // 上季度: whole quarters from the reference's, across years
+                let r = ref_date?;
+                let index = r.year() as i64 * 4 + (r.month() as i64 - 1) / 3 + offset_of(f, cap)?;
+                year = Some(index.div_euclid(4));
+                year_known = true;
+                relative = true;
+                index.rem_euclid(4) + 1
+            } else {
+                let (q, rel) = field(f, cap, ref_date.map(|d| (d.month() as i64 - 1) / 3 + 1))?;
+                relative |= rel;
+                q
+            };
             if !(1..=4).contains(&q) {
                 return None;
             }
-            relative |= rel;
             month = Some(3 * q - 2);
             grain = Grain::Quarter;
         }
@@ -573,7 +667,12 @@ fn point(
                 year = Some(src.year() as i64);
                 relative = true;
             }
-            let (y, m, d) = (year?, month.unwrap_or(1), day.unwrap_or(1));
+            let (y, m, mut d) = (year?, month.unwrap_or(1), day.unwrap_or(1));
+            if d < 0 {
+                // day -1: the month's last day (下旬 ends there)
+                let first = Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, 1).ok()?;
+                d += i64::from(first.days_in_month()) + 1;
+            }
             let mut date = Date::new(
                 i16::try_from(y).ok()?,
                 i8::try_from(m).ok()?,
@@ -810,15 +909,25 @@ fn end_of(p: &Point) -> DateTime {
     p.start.checked_add(span).unwrap_or(p.start)
 }
 
+/// ISO 8601 year: four digits, astronomical numbering before year 1
+/// (1 BCE is `0000`, 221 BCE is `-0220`).
+fn iso_year(y: i16) -> String {
+    if y < 0 {
+        format!("-{:04}", -i32::from(y))
+    } else {
+        format!("{y:04}")
+    }
+}
+
 fn format_point(p: &Point) -> String {
     let s = p.start;
     if let Some(pod) = p.pod {
         return format!("{}T{}", s.date(), pod.code());
     }
     match p.grain {
-        Grain::Year => format!("{:04}", s.year()),
-        Grain::Quarter => format!("{:04}-Q{}", s.year(), (s.month() - 1) / 3 + 1),
-        Grain::Month => format!("{:04}-{:02}", s.year(), s.month()),
+        Grain::Year => iso_year(s.year()),
+        Grain::Quarter => format!("{}-Q{}", iso_year(s.year()), (s.month() - 1) / 3 + 1),
+        Grain::Month => format!("{}-{:02}", iso_year(s.year()), s.month()),
         Grain::Week => {
             let w = s.date().iso_week_date();
             format!("{:04}-W{:02}", w.year(), w.week())
@@ -839,41 +948,26 @@ fn format_point(p: &Point) -> String {
 /// How far back (bytes of text) an antecedent may stand: about two sentences.
 const ANTECEDENT_WINDOW: usize = 300;
 
-/// Fill anaphoric times (当时, 当年) from the nearest time before them that
-/// has a calendar value (a date, a datetime or an interval), if one stands
-/// close enough; `times` are (start, value) in text order.
-pub(crate) fn resolve_anaphora(times: &mut [(usize, &mut TimeValue)]) {
+/// Fill anaphoric times (当时, 当年, 该季度, 当天, 次日) from the nearest time
+/// before them that has a calendar value (a date, a datetime or an
+/// interval), if one stands close enough; `times` are (start, value) in text
+/// order. A day (当天, 次日) with no antecedent counts from `reference`.
+pub(crate) fn resolve_anaphora(times: &mut [(usize, &mut TimeValue)], reference: Option<DateTime>) {
     let mut last: Option<(usize, TimeValue)> = None;
     for (start, v) in times.iter_mut() {
         match v.anaphora {
             Some(kind) => {
-                let Some((at, ante)) = &last else { continue };
-                if *start - at > ANTECEDENT_WINDOW {
-                    continue;
-                }
-                match kind {
-                    Anaphora::Same => {
-                        v.kind = ante.kind;
-                        v.value.clone_from(&ante.value);
-                        v.grain = ante.grain;
-                        v.range = ante.range;
-                    }
-                    Anaphora::Year => {
-                        let Some(r) = ante.range else { continue };
-                        let y = r.from.year();
-                        v.kind = TimeKind::Date;
-                        v.value = Some(format!("{y:04}"));
-                        v.grain = Some(Grain::Year);
-                        v.range = Date::new(y, 1, 1)
-                            .ok()
-                            .zip(Date::new(y + 1, 1, 1).ok())
-                            .map(|(a, b)| TimeRange {
-                                from: a.to_datetime(Time::midnight()),
-                                to: b.to_datetime(Time::midnight()),
-                            });
+                let ante = last
+                    .as_ref()
+                    .filter(|(at, _)| *start - at <= ANTECEDENT_WINDOW)
+                    .map(|(_, a)| a);
+                if fill_from(v, kind, ante, reference) {
+                    v.relative = true;
+                    // 次日 … 当天: a filled day is the next one's antecedent
+                    if v.range.is_some() {
+                        last = Some((*start, (*v).clone()));
                     }
                 }
-                v.relative = true;
             }
             None => {
                 if v.range.is_some()
@@ -887,6 +981,72 @@ pub(crate) fn resolve_anaphora(times: &mut [(usize, &mut TimeValue)]) {
             }
         }
     }
+}
+
+/// `v` filled from its antecedent (or the reference, for days); false when
+/// neither gives a value.
+fn fill_from(
+    v: &mut TimeValue,
+    kind: Anaphora,
+    ante: Option<&TimeValue>,
+    reference: Option<DateTime>,
+) -> bool {
+    let from = ante.and_then(|a| a.range).map(|r| r.from);
+    let period = |v: &mut TimeValue, grain: Grain, from: DateTime, to: DateTime, value: String| {
+        v.kind = TimeKind::Date;
+        v.value = Some(value);
+        v.grain = Some(grain);
+        v.range = Some(TimeRange { from, to });
+    };
+    let midnight = |d: Date| d.to_datetime(Time::midnight());
+    match kind {
+        Anaphora::Same => {
+            let Some(a) = ante else { return false };
+            v.kind = a.kind;
+            v.value.clone_from(&a.value);
+            v.grain = a.grain;
+            v.range = a.range;
+        }
+        Anaphora::Year => {
+            let Some(f) = from else { return false };
+            let y = f.year();
+            let (Ok(a), Ok(b)) = (Date::new(y, 1, 1), Date::new(y + 1, 1, 1)) else {
+                return false;
+            };
+            period(v, Grain::Year, midnight(a), midnight(b), iso_year(y));
+        }
+        Anaphora::Quarter => {
+            let Some(f) = from else { return false };
+            let q = (f.month() - 1) / 3;
+            let Ok(a) = Date::new(f.year(), 3 * q + 1, 1) else {
+                return false;
+            };
+            let Ok(b) = a.checked_add(3.months()) else {
+                return false;
+            };
+            let value = format!("{}-Q{}", iso_year(f.year()), q + 1);
+            period(v, Grain::Quarter, midnight(a), midnight(b), value);
+        }
+        Anaphora::Day | Anaphora::NextDay => {
+            // an antecedent finer than a day; else the reference's day
+            let day = match ante {
+                Some(a)
+                    if a.grain.is_some_and(|g| g >= Grain::Day) && a.kind != TimeKind::Interval =>
+                {
+                    from.map(|f| f.date())
+                }
+                _ => reference.map(|r| r.date()),
+            };
+            let Some(mut d) = day else { return false };
+            if kind == Anaphora::NextDay {
+                let Ok(next) = d.tomorrow() else { return false };
+                d = next;
+            }
+            let Ok(end) = d.tomorrow() else { return false };
+            period(v, Grain::Day, midnight(d), midnight(end), d.to_string());
+        }
+    }
+    true
 }
 
 #[cfg(test)]

@@ -1068,6 +1068,7 @@ fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) ->
             other => field(other)?,
         },
         unit: t.unit.as_deref().map(|u| grain(u, ctx)).transpose()?,
+        half: t.half,
         period: t.period.clone(),
         modifier,
         nth: field(&t.nth)?,
@@ -1084,7 +1085,14 @@ fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) ->
             None => None,
             Some("same") => Some(Anaphora::Same),
             Some("year") => Some(Anaphora::Year),
-            Some(a) => return Err(ctx.err(format!("unknown anaphora {a:?} (same, year)"))),
+            Some("quarter") => Some(Anaphora::Quarter),
+            Some("day") => Some(Anaphora::Day),
+            Some("next_day") => Some(Anaphora::NextDay),
+            Some(a) => {
+                return Err(ctx.err(format!(
+                    "unknown anaphora {a:?} (same, year, quarter, day, next_day)"
+                )))
+            }
         },
         span_days: match t.days {
             Some(n) if !(1..=366).contains(&n) => {
@@ -1325,12 +1333,22 @@ fn time_field(f: &FieldDef, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) 
             )
         }
         FieldDef::Capture(c) => Field::Cap(capture(c)?, None),
-        FieldDef::Value { value, map, add } if map.is_empty() && *add != 0 => {
-            Field::CapAdd(capture(value)?, *add)
+        FieldDef::Value {
+            value,
+            map,
+            add,
+            negate,
+        } if map.is_empty() && (*add != 0 || *negate) => {
+            Field::CapAdd(capture(value)?, *add, *negate)
         }
-        FieldDef::Value { value, map, add } => {
-            if *add != 0 {
-                return Err(ctx.err("a field takes `map` or `add`, not both"));
+        FieldDef::Value {
+            value,
+            map,
+            add,
+            negate,
+        } => {
+            if *add != 0 || *negate {
+                return Err(ctx.err("a field takes `map` or `add`/`negate`, not both"));
             }
             Field::Cap(capture(value)?, words(map))
         }

@@ -176,6 +176,9 @@ pub(crate) enum FieldDef {
         /// Added to the numeral (民国 years: 1911).
         #[serde(default)]
         add: i64,
+        /// The numeral counts backwards (公元前 years), before `add`.
+        #[serde(default)]
+        negate: bool,
     },
 }
 
@@ -224,7 +227,11 @@ pub(crate) struct TimeOut {
     pub(crate) amount: Option<FieldDef>,
     #[serde(default)]
     pub(crate) unit: Option<String>,
-    /// Set period, as written in the value (`P1Y`, `XXXX-WXX-3`).
+    /// Half a unit more than `amount` (一年半, 一个半小时, 半年 with amount 0).
+    #[serde(default)]
+    pub(crate) half: bool,
+    /// Set period, as written in the value (`P1Y`, `XXXX-WXX-3`); `$name`
+    /// stands for a capture's number (`XXXX-XX-$d`).
     #[serde(default)]
     pub(crate) period: Option<String>,
     /// START | MID | END
@@ -243,7 +250,8 @@ pub(crate) struct TimeOut {
     /// A holiday lasting this many days: an interval from the date.
     #[serde(default)]
     pub(crate) days: Option<i64>,
-    /// `same` (当时) or `year` (当年): the value comes from the time before.
+    /// `same` (当时), `year` (当年), `quarter` (该季度), `day` (当天, 同日) or
+    /// `next_day` (次日, 翌日): the value comes from the time before.
     #[serde(default)]
     pub(crate) anaphora: Option<String>,
     /// Interval ends, each a time of its own.

@@ -9,5 +9,5 @@ mod offsets;
 #[cfg(feature = "opencc")]
 pub use convert::LibOpenccConverter;
 pub use convert::{detect_variant, AutoConverter, Convert, Converted, OpenccConverter, Variant};
-pub use normalize::{fold_width, Finding, Normalized, Normalizer};
+pub use normalize::{fold_for_matching, Finding, Normalized, Normalizer};
 pub use offsets::{CharIndex, OffsetMap, OffsetMapBuilder};

@@ -6,8 +6,9 @@
 //! returns the cleaned text with an [`OffsetMap`] back to the input. Garbled
 //! runs stay in the text, so `simplified` still shows the input as it was, but
 //! are reported with their original spans: the extractor drops anything found
-//! inside them. [`fold_width`] folds full-width ASCII forms for matching, as a
-//! separate step, since the `simplified` text keeps them.
+//! inside them. [`fold_for_matching`] folds full-width ASCII forms and closes
+//! digit-Han spacing for matching, as a separate step, since the `simplified`
+//! text keeps them.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -587,36 +588,83 @@ fn touches_han(input: &str, r: &Range<usize>) -> bool {
         || input[r.end..].chars().next().is_some_and(is_han)
 }
 
-/// Fold full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space to
-/// ASCII, for matching. `None` when there is nothing to fold.
+/// The form every matching stage reads: full-width ASCII forms (U+FF01..U+FF5E)
+/// and the ideographic space folded to ASCII, and the spaces typeset between a
+/// digit and a Han character (`2024 年`, `今年 11 月`, a Taiwan habit) closed,
+/// so that `2024 年` segments and matches as `2024年` does. `None` when there is
+/// nothing to change. The map leads back to `text`: a span over a closed gap
+/// covers the space.
 ///
 /// ```
-/// let (text, map) = zhextract::text::fold_width("ＡＩ大會２０２２").unwrap();
+/// let (text, map) = zhextract::text::fold_for_matching("ＡＩ大會２０２２").unwrap();
 /// assert_eq!(text, "AI大會2022");
 /// assert_eq!(map.span(0, 2), (0, 6));
+/// let (text, map) = zhextract::text::fold_for_matching("在 2024 年 9 月").unwrap();
+/// assert_eq!(text, "在2024年9月");
+/// assert_eq!(map.span(3, 14), (4, 18));
 /// ```
-pub fn fold_width(text: &str) -> Option<(String, OffsetMap)> {
+pub fn fold_for_matching(text: &str) -> Option<(String, OffsetMap)> {
     let foldable = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}';
-    if !text.chars().any(foldable) {
+    let fold = |c: char| {
+        if c == '\u{3000}' {
+            ' '
+        } else if foldable(c) {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        } else {
+            c
+        }
+    };
+    let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold(c))).collect();
+    let gaps = digit_han_gaps(&chars);
+    if gaps.is_empty() && !text.chars().any(foldable) {
         return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut map = OffsetMapBuilder::new();
-    for (i, c) in text.char_indices() {
-        if foldable(c) {
-            let folded = if c == '\u{3000}' {
-                ' '
-            } else {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-            };
-            out.push(folded);
-            map.push_atomic(i, i + c.len_utf8(), folded.len_utf8());
+    let mut gap = gaps.iter().peekable();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        while gap.peek().is_some_and(|g| g.end <= k) {
+            gap.next();
+        }
+        if gap.peek().is_some_and(|g| g.contains(&k)) {
+            continue;
+        }
+        let width = text[i..].chars().next().map_or(1, char::len_utf8);
+        out.push(c);
+        if c.len_utf8() == width {
+            map.push_linear(i, width);
         } else {
-            out.push(c);
-            map.push_linear(i, c.len_utf8());
+            map.push_atomic(i, i + width, c.len_utf8());
         }
     }
     Some((out, map.finish()))
+}
+
+/// Index ranges (into `chars`) of the runs of one or two spaces with an ASCII
+/// digit on one side and a Han character on the other.
+fn digit_han_gaps(chars: &[(usize, char)]) -> Vec<Range<usize>> {
+    let is_han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c == '〇';
+    let mut gaps = Vec::new();
+    let mut k = 1;
+    while k < chars.len() {
+        if chars[k].1 != ' ' && chars[k].1 != '\u{A0}' {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < chars.len() && (chars[k].1 == ' ' || chars[k].1 == '\u{A0}') {
+            k += 1;
+        }
+        if k - start > 2 || k == chars.len() {
+            continue;
+        }
+        let (before, after) = (chars[start - 1].1, chars[k].1);
+        if (before.is_ascii_digit() && is_han(after)) || (is_han(before) && after.is_ascii_digit())
+        {
+            gaps.push(start..k);
+        }
+    }
+    gaps
 }
 
 #[cfg(test)]
@@ -682,9 +730,22 @@ mod tests {
 
     #[test]
     fn width_folding() {
-        assert!(fold_width("普通文字,abc").is_none());
-        let (t, m) = fold_width("價格１００％\u{3000}好").unwrap();
+        assert!(fold_for_matching("普通文字,abc").is_none());
+        let (t, m) = fold_for_matching("價格１００％\u{3000}好").unwrap();
         assert_eq!(t, "價格100% 好");
         assert_eq!(m.span(6, 9), (6, 15));
+    }
+
+    #[test]
+    fn digit_han_spacing_is_closed() {
+        // two spaces at most, digits on one side only; Latin and long gaps stay
+        assert!(
+            fold_for_matching("Model 3 上市, 共  12   台").map(|(t, _)| t)
+                == Some("Model 3上市, 共12   台".to_string())
+        );
+        let (t, m) = fold_for_matching("今年 11 月").unwrap();
+        assert_eq!(t, "今年11月");
+        assert_eq!(m.span(0, t.len()), (0, 13));
+        assert!(fold_for_matching("第 A 区").is_none());
     }
 }
