@@ -142,8 +142,9 @@ pub(crate) struct TimeValue {
     pub(crate) range: Option<TimeRange>,
     pub(crate) relative: bool,
     pub(crate) modifier: Option<TimeMod>,
-    /// 当时/当年: the value comes from the time the text spoke of before.
-    pub(crate) anaphora: Option<Anaphora>,
+    /// 当时/当年: the value comes from the time the text spoke of before
+    /// (with the part of day said with it: 当天晚上).
+    pub(crate) anaphora: Option<(Anaphora, Option<PartOfDay>)>,
 }
 
 /// What an anaphoric time takes from its antecedent.
@@ -188,10 +189,18 @@ pub(crate) fn resolve(
         range: None,
         relative,
         modifier: spec.modifier,
-        anaphora: spec.anaphora,
+        anaphora: None,
     };
-    if spec.anaphora.is_some() {
-        return empty(true);
+    if let Some(a) = spec.anaphora {
+        let pod = match &spec.part_of_day {
+            Some(PodSource::Fixed(p)) => Some(*p),
+            Some(PodSource::Cap(c)) => cap(c).as_deref().and_then(PartOfDay::parse),
+            None => None,
+        };
+        return TimeValue {
+            anaphora: Some((a, pod)),
+            ..empty(true)
+        };
     }
     match kind {
         // 现在: no value, but a window when the rule gives fields
@@ -954,14 +963,23 @@ const ANTECEDENT_WINDOW: usize = 300;
 /// order. A day (当天, 次日) with no antecedent counts from `reference`.
 pub(crate) fn resolve_anaphora(times: &mut [(usize, &mut TimeValue)], reference: Option<DateTime>) {
     let mut last: Option<(usize, TimeValue)> = None;
+    // 本季度 looks back to a quarter, not to the day the report came out
+    let mut last_quarter: Option<(usize, TimeValue)> = None;
     for (start, v) in times.iter_mut() {
         match v.anaphora {
-            Some(kind) => {
-                let ante = last
-                    .as_ref()
-                    .filter(|(at, _)| *start - at <= ANTECEDENT_WINDOW)
-                    .map(|(_, a)| a);
-                if fill_from(v, kind, ante, reference) {
+            Some((kind, pod)) => {
+                let near = |x: &Option<(usize, TimeValue)>| {
+                    x.as_ref()
+                        .filter(|(at, _)| *start - at <= ANTECEDENT_WINDOW)
+                        .map(|(_, a)| a.clone())
+                };
+                let ante = if kind == Anaphora::Quarter {
+                    near(&last_quarter)
+                } else {
+                    near(&last)
+                };
+                let ante = ante.as_ref();
+                if fill_from(v, kind, pod, ante, reference) {
                     v.relative = true;
                     // 次日 … 当天: a filled day is the next one's antecedent
                     if v.range.is_some() {
@@ -977,6 +995,9 @@ pub(crate) fn resolve_anaphora(times: &mut [(usize, &mut TimeValue)], reference:
                     )
                 {
                     last = Some((*start, (*v).clone()));
+                    if v.grain == Some(Grain::Quarter) {
+                        last_quarter = last.clone();
+                    }
                 }
             }
         }
@@ -988,6 +1009,7 @@ pub(crate) fn resolve_anaphora(times: &mut [(usize, &mut TimeValue)], reference:
 fn fill_from(
     v: &mut TimeValue,
     kind: Anaphora,
+    pod: Option<PartOfDay>,
     ante: Option<&TimeValue>,
     reference: Option<DateTime>,
 ) -> bool {
@@ -1016,7 +1038,9 @@ fn fill_from(
             period(v, Grain::Year, midnight(a), midnight(b), iso_year(y));
         }
         Anaphora::Quarter => {
-            let Some(f) = from else { return false };
+            let Some(f) = from.or(reference) else {
+                return false;
+            };
             let q = (f.month() - 1) / 3;
             let Ok(a) = Date::new(f.year(), 3 * q + 1, 1) else {
                 return false;
@@ -1044,6 +1068,19 @@ fn fill_from(
             }
             let Ok(end) = d.tomorrow() else { return false };
             period(v, Grain::Day, midnight(d), midnight(end), d.to_string());
+            if let Some(p) = pod {
+                // 当天晚上: that day's evening
+                let (from, to) = p.hours();
+                let at = |h: i8| match h {
+                    24 => Some(midnight(end)),
+                    h => Time::new(h, 0, 0, 0).ok().map(|t| d.to_datetime(t)),
+                };
+                if let (Some(a), Some(b)) = (at(from), at(to)) {
+                    v.kind = TimeKind::Datetime;
+                    v.value = Some(format!("{d}T{}", p.code()));
+                    v.range = Some(TimeRange { from: a, to: b });
+                }
+            }
         }
     }
     true
