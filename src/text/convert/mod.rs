@@ -6,7 +6,7 @@
 //! optional `normalization` stages, optional max-match `segmentation`, then the
 //! `conversion_chain` applied to each segment with leftmost-longest matching.
 //! Words the caller protects are copied verbatim. With the `opencc` cargo
-//! feature, [`LibOpenccConverter`] runs the C++ libopencc on the same data.
+//! feature, `LibOpenccConverter` runs the C++ libopencc on the same data.
 
 pub(crate) mod config;
 mod dict;
