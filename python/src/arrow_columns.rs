@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, BooleanArray, Int64Array, ListArray, StringArray, StructArray};
+use arrow::array::{
+    Array, ArrayRef, BooleanArray, Int64Array, ListArray, StringArray, StructArray,
+};
 use arrow::buffer::OffsetBuffer;
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Field, Fields, Schema};
@@ -37,7 +39,10 @@ fn span(sp: &Span, prefix: &str) -> Vec<(String, Val)> {
     vec![
         (format!("{prefix}start"), Val::Int(sp.start as i64)),
         (format!("{prefix}end"), Val::Int(sp.end as i64)),
-        (format!("{prefix}char_start"), Val::Int(sp.char_start as i64)),
+        (
+            format!("{prefix}char_start"),
+            Val::Int(sp.char_start as i64),
+        ),
         (format!("{prefix}char_end"), Val::Int(sp.char_end as i64)),
     ]
 }
@@ -126,10 +131,19 @@ fn rows_of(column: &str, doc: &Document) -> Vec<Vec<(String, Val)>> {
                     ("kind".into(), s(t.kind.as_str())),
                     ("value".into(), Val::Str(t.value.clone())),
                     ("grain".into(), Val::Str(t.grain.as_ref().and_then(name))),
-                    ("range_from".into(), Val::Str(t.range.map(|r| r.from.to_string()))),
-                    ("range_to".into(), Val::Str(t.range.map(|r| r.to.to_string()))),
+                    (
+                        "range_from".into(),
+                        Val::Str(t.range.map(|r| r.from.to_string())),
+                    ),
+                    (
+                        "range_to".into(),
+                        Val::Str(t.range.map(|r| r.to.to_string())),
+                    ),
                     ("relative".into(), Val::Bool(t.relative)),
-                    ("mod".into(), Val::Str(t.modifier.map(|m| m.as_str().to_string()))),
+                    (
+                        "mod".into(),
+                        Val::Str(t.modifier.map(|m| m.as_str().to_string())),
+                    ),
                 ];
                 r.extend(span(&t.span, ""));
                 r
@@ -274,14 +288,13 @@ pub(crate) fn extract_batch(ex: &Extractor, batch: &RecordBatch) -> Result<Recor
                 return Err("text is null".to_string());
             }
             let date = match &dates {
-                Some(d) if d.is_valid(i) => Some(
-                    d.value(i)
-                        .parse::<Reference>()
-                        .map_err(|e| e.to_string())?,
-                ),
+                Some(d) if d.is_valid(i) => {
+                    Some(d.value(i).parse::<Reference>().map_err(|e| e.to_string())?)
+                }
                 _ => None,
             };
-            ex.extract_at(text.value(i), date).map_err(|e| e.to_string())
+            ex.extract_at(text.value(i), date)
+                .map_err(|e| e.to_string())
         })
         .collect();
 
@@ -295,7 +308,12 @@ pub(crate) fn extract_batch(ex: &Extractor, batch: &RecordBatch) -> Result<Recor
     let mut columns: Vec<ArrayRef> = vec![id];
     columns.push(Arc::new(StringArray::from(
         docs.iter()
-            .map(|d| d.as_ref().ok().and_then(|d| d.doc_date).map(|x| x.to_string()))
+            .map(|d| {
+                d.as_ref()
+                    .ok()
+                    .and_then(|d| d.doc_date)
+                    .map(|x| x.to_string())
+            })
             .collect::<Vec<_>>(),
     )));
     for c in LISTS {

@@ -235,7 +235,7 @@ fn default_extractor(py: Python<'_>) -> PyResult<Arc<zhextract::Extractor>> {
     if let Some(ex) = DEFAULT.get() {
         return Ok(ex.clone());
     }
-    let built = py.detach(|| zhextract::Extractor::new()).map_err(py_err)?;
+    let built = py.detach(zhextract::Extractor::new).map_err(py_err)?;
     Ok(DEFAULT.get_or_init(|| Arc::new(built)).clone())
 }
 
@@ -259,7 +259,9 @@ fn extract<'py>(
                 o.get_item(k)?.map_or(Ok(d), |v| v.extract::<bool>())
             };
             let get_list = |k: &str| -> PyResult<Option<Vec<String>>> {
-                o.get_item(k)?.map(|v| v.extract::<Vec<String>>()).transpose()
+                o.get_item(k)?
+                    .map(|v| v.extract::<Vec<String>>())
+                    .transpose()
             };
             for key in o.keys() {
                 let k: String = key.extract()?;
