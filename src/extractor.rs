@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use jiff::civil::{Date, DateTime, Time};
 
+pub use crate::config::TimeBias;
 use crate::document::{
     Diagnostic, DocDateSource, Document, Entity, Mention, TimeExpr, Token, Triple,
 };
@@ -23,30 +24,6 @@ use crate::text::{
     fold_for_matching, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter,
     Variant,
 };
-
-/// How a bare month or weekday is resolved against the reference.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum TimeBias {
-    /// The most recent one not after the reference (news default).
-    #[default]
-    Past,
-    /// The next one (Duckling's convention).
-    Future,
-    /// Whichever is closer.
-    Nearest,
-}
-
-impl FromStr for TimeBias {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "past" => Ok(TimeBias::Past),
-            "future" => Ok(TimeBias::Future),
-            "nearest" => Ok(TimeBias::Nearest),
-            _ => Err(format!("unknown time bias {s:?} (past, future, nearest)")),
-        }
-    }
-}
 
 /// The instant relative times are resolved against.
 ///
@@ -602,7 +579,7 @@ impl Extractor {
         let given = reference.or(opts.reference);
         let detected = match given {
             Some(_) => None,
-            None => crate::extract::doc_date::detect(&analysis.text).map(|(dt, date_only, _)| {
+            None => crate::time::doc_date::detect(&analysis.text).map(|(dt, date_only, _)| {
                 if date_only {
                     Reference::date(dt.date())
                 } else {
@@ -671,13 +648,13 @@ impl Extractor {
         };
 
         {
-            let mut times: Vec<(usize, &mut crate::extract::times::TimeValue)> = hits
+            let mut times: Vec<(usize, &mut crate::time::resolve::TimeValue)> = hits
                 .times
                 .iter_mut()
                 .map(|t| (t.start, &mut t.value))
                 .collect();
             times.sort_by_key(|(s, _)| *s);
-            crate::extract::times::resolve_anaphora(&mut times, reference.map(|r| r.datetime));
+            crate::time::resolve::resolve_anaphora(&mut times, reference.map(|r| r.datetime));
         }
 
         let index = CharIndex::new(text);

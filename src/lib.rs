@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+mod config;
 mod document;
 mod error;
 mod extract;
@@ -12,6 +13,7 @@ pub mod relation_model;
 mod rules;
 pub mod segment;
 pub mod text;
+mod time;
 
 pub use document::{
     Diagnostic, DiagnosticKind, DocDateSource, Document, Entity, EntityType, Grain, Mention,

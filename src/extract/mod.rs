@@ -1,10 +1,8 @@
-//! What rules cannot say by themselves: Chinese numerals and the calendar
-//! arithmetic that turns a time rule's fields into a value.
+//! What rules cannot say by themselves: names linked across a document
+//! (aliases, distinctive parts, person-name boundaries) and relations that
+//! need the whole document (units named after their group, deal amounts,
+//! the classifier's pairs).
 
-pub(crate) mod calendars;
-pub(crate) mod doc_date;
 pub(crate) mod entities;
-pub(crate) mod numerals;
 pub(crate) mod person_names;
 pub(crate) mod relations;
-pub(crate) mod times;

@@ -18,8 +18,8 @@ use super::format::{
 use super::pattern::{Cond, Elem, Pattern, StartIndex, Vocab, WordSet};
 use crate::document::{EntityType, Grain, Predicate, TimeKind, TimeMod};
 use crate::error::{Error, Result};
-use crate::extract::calendars::Calendar;
-use crate::extract::times::{Anaphora, Field, PartOfDay, PodSource, TimeSpec, WordMap};
+use crate::time::calendars::Calendar;
+use crate::time::resolve::{Anaphora, Field, PartOfDay, PodSource, TimeSpec, WordMap};
 
 /// Size limit of one compiled regex from a rule file (bytes of automaton).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;

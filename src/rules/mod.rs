@@ -17,11 +17,11 @@ use jiff::civil::DateTime;
 use self::compile::{Anchor, Canonical, Inner, Output, Verb};
 pub use self::compile::{RuleSet, RuleTest};
 use self::pattern::Item;
+use crate::config::TimeBias;
 use crate::document::{EntityType, Predicate};
-use crate::extract::times::{resolve, TimeValue};
-use crate::extractor::TimeBias;
 use crate::lexicon::Lexicon;
 use crate::segment::{Tag, Token};
+use crate::time::resolve::{resolve, TimeValue};
 
 /// An entity found by a rule, in analysis-text offsets.
 #[derive(Clone, Debug)]

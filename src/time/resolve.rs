@@ -7,8 +7,8 @@ use jiff::{Span, ToSpan};
 
 use super::calendars::{dates_near, Calendar};
 use super::numerals::{parse_int, parse_number};
+use crate::config::TimeBias;
 use crate::document::{Grain, TimeKind, TimeMod, TimeRange};
-use crate::extractor::TimeBias;
 
 /// Words a capture may hold, with their numbers (上 -1, 日 7), checked
 /// before the capture is read as a numeral.
