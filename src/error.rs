@@ -102,6 +102,15 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A stage edit of the builder names no stage of the list.
+    #[error("stage {name:?}: {message}")]
+    Stage {
+        /// The name given.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+
     /// The optional libopencc backend failed.
     #[error("opencc backend: {0}")]
     Backend(String),

@@ -6,108 +6,22 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::Arc;
 
-use jiff::civil::{Date, DateTime, Time};
-
-pub use crate::config::TimeBias;
+pub use crate::config::{Reference, TimeBias};
 use crate::document::{
     Diagnostic, DocDateSource, Document, Entity, Mention, TimeExpr, Token, Triple,
 };
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
+use crate::pipeline::{self, Stage, Work};
 use crate::relation_model::RelationModel;
 use crate::rules::{EntityHit, Input, RuleSet, RuleTest};
-use crate::segment::{split_sentences, Tokenizer};
+use crate::segment::Tokenizer;
 use crate::text::{
     fold_for_matching, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter,
     Variant,
 };
-
-/// The instant relative times are resolved against.
-///
-/// ```
-/// use zhextract::Reference;
-/// let r: Reference = "2022-10-21".parse().unwrap();
-/// assert!(r.date_only);
-/// let r: Reference = "2013-02-12T04:30:00-02:00".parse().unwrap();
-/// assert_eq!(r.datetime.to_string(), "2013-02-12T04:30:00");
-/// assert!("2022-02-30".parse::<Reference>().is_err());
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Reference {
-    /// Wall-clock date and time (midnight for a date-only reference).
-    pub datetime: DateTime,
-    /// Only the date was known.
-    pub date_only: bool,
-}
-
-impl Reference {
-    /// A date-only reference.
-    pub fn date(date: Date) -> Self {
-        Self {
-            datetime: date.to_datetime(Time::midnight()),
-            date_only: true,
-        }
-    }
-
-    /// A reference with a time of day.
-    pub fn datetime(datetime: DateTime) -> Self {
-        Self {
-            datetime,
-            date_only: false,
-        }
-    }
-}
-
-impl FromStr for Reference {
-    type Err = Error;
-
-    /// `YYYY-MM-DD`, `YYYY/MM/DD`, optionally followed by `T` or a space and
-    /// `HH:MM[:SS[.fff]]`; a trailing UTC offset or `Z` is ignored (wall clock).
-    fn from_str(s: &str) -> Result<Self> {
-        let bad = |reason: &str| Error::InvalidDate {
-            value: s.to_string(),
-            reason: reason.to_string(),
-        };
-        let t = s.trim();
-        let (date_part, time_part) = match t.find(['T', ' ']) {
-            Some(i) => (&t[..i], Some(t[i + 1..].trim())),
-            None => (t, None),
-        };
-        let nums: Vec<&str> = date_part.split(['-', '/']).collect();
-        let [y, m, d] = nums.as_slice() else {
-            return Err(bad("expected YYYY-MM-DD"));
-        };
-        let num = |x: &str, what: &str| {
-            x.parse::<i16>()
-                .map_err(|_| bad(&format!("bad {what} {x:?}")))
-        };
-        let (y, m, d) = (num(y, "year")?, num(m, "month")?, num(d, "day")?);
-        let date = Date::new(y, m as i8, d as i8).map_err(|e| bad(&e.to_string()))?;
-        let Some(time_part) = time_part else {
-            return Ok(Reference::date(date));
-        };
-        // drop a zone: 'Z', '+hh:mm', '-hh:mm', '[Area/City]'
-        let cut = time_part
-            .find(['Z', 'z', '+', '-', '['])
-            .unwrap_or(time_part.len());
-        let clock = &time_part[..cut];
-        let parts: Vec<&str> = clock.split(':').collect();
-        if parts.len() < 2 || parts.len() > 3 {
-            return Err(bad("expected HH:MM or HH:MM:SS after the date"));
-        }
-        let h = num(parts[0], "hour")?;
-        let mi = num(parts[1], "minute")?;
-        let sec = match parts.get(2) {
-            Some(x) => num(x.split(['.', ',']).next().unwrap_or(x), "second")?,
-            None => 0,
-        };
-        let time = Time::new(h as i8, mi as i8, sec as i8, 0).map_err(|e| bad(&e.to_string()))?;
-        Ok(Reference::datetime(date.to_datetime(time)))
-    }
-}
 
 /// Default limit on input size: 256 MiB.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 << 20;
@@ -156,6 +70,16 @@ pub struct ExtractorBuilder {
     rule_files: Vec<PathBuf>,
     relation_model: bool,
     relation_model_file: Option<PathBuf>,
+    stage_edits: Vec<StageEdit>,
+}
+
+/// A change to the default stage list, applied in order at `build`.
+#[derive(Clone, Debug)]
+enum StageEdit {
+    After(String, Arc<dyn Stage>),
+    Before(String, Arc<dyn Stage>),
+    Replace(String, Arc<dyn Stage>),
+    Remove(String),
 }
 
 impl Default for ExtractorBuilder {
@@ -178,6 +102,7 @@ impl Default for ExtractorBuilder {
             rule_files: Vec::new(),
             relation_model: true,
             relation_model_file: None,
+            stage_edits: Vec::new(),
         }
     }
 }
@@ -301,6 +226,88 @@ impl ExtractorBuilder {
         self
     }
 
+    /// Run `stage` right after the stage named `name` (see
+    /// [`Extractor::stage_names`]; `segment` to add names before the rules
+    /// run, `rules` to add them after). An unknown name fails `build`.
+    pub fn stage_after(mut self, name: &str, stage: impl Stage + 'static) -> Self {
+        self.stage_edits
+            .push(StageEdit::After(name.to_string(), Arc::new(stage)));
+        self
+    }
+
+    /// Run `stage` right before the stage named `name`.
+    pub fn stage_before(mut self, name: &str, stage: impl Stage + 'static) -> Self {
+        self.stage_edits
+            .push(StageEdit::Before(name.to_string(), Arc::new(stage)));
+        self
+    }
+
+    /// Run `stage` instead of the stage named `name`.
+    pub fn replace_stage(mut self, name: &str, stage: impl Stage + 'static) -> Self {
+        self.stage_edits
+            .push(StageEdit::Replace(name.to_string(), Arc::new(stage)));
+        self
+    }
+
+    /// Leave out the stage named `name`.
+    pub fn remove_stage(mut self, name: &str) -> Self {
+        self.stage_edits.push(StageEdit::Remove(name.to_string()));
+        self
+    }
+
+    /// The default list with the builder's edits applied.
+    fn stages(
+        &self,
+        tokenizer: &Arc<Tokenizer>,
+        lexicon: &Arc<Lexicon>,
+        rules: &RuleSet,
+        model: Option<&Arc<RelationModel>>,
+    ) -> Result<Vec<Arc<dyn Stage>>> {
+        let mut list: Vec<Arc<dyn Stage>> = vec![
+            Arc::new(pipeline::DocumentDate),
+            Arc::new(pipeline::Segment {
+                tokenizer: tokenizer.clone(),
+            }),
+            Arc::new(pipeline::Rules {
+                rules: rules.clone(),
+                lexicon: lexicon.clone(),
+                tokenizer: tokenizer.clone(),
+            }),
+        ];
+        if let Some(m) = model {
+            list.push(Arc::new(pipeline::RelationClassifier { model: m.clone() }));
+        }
+        list.push(Arc::new(pipeline::TimeAnaphora));
+        list.push(Arc::new(pipeline::NamedSubsidiaries {
+            lexicon: lexicon.clone(),
+        }));
+        list.push(Arc::new(pipeline::DealAmounts));
+        for edit in &self.stage_edits {
+            let name = match edit {
+                StageEdit::After(n, _)
+                | StageEdit::Before(n, _)
+                | StageEdit::Replace(n, _)
+                | StageEdit::Remove(n) => n,
+            };
+            let Some(at) = list.iter().position(|s| s.name() == name) else {
+                let known: Vec<&str> = list.iter().map(|s| s.name()).collect();
+                return Err(Error::Stage {
+                    name: name.clone(),
+                    message: format!("no such stage (the stages: {})", known.join(", ")),
+                });
+            };
+            match edit {
+                StageEdit::After(_, s) => list.insert(at + 1, s.clone()),
+                StageEdit::Before(_, s) => list.insert(at, s.clone()),
+                StageEdit::Replace(_, s) => list[at] = s.clone(),
+                StageEdit::Remove(_) => {
+                    list.remove(at);
+                }
+            }
+        }
+        Ok(list)
+    }
+
     /// Build the extractor: loads dictionaries and compiles tables, once.
     pub fn build(self) -> Result<Extractor> {
         let mut sources = if self.default_rules {
@@ -369,7 +376,8 @@ impl ExtractorBuilder {
                 self.protected_words.push(e.surface.clone());
             }
         }
-        let tokenizer = Tokenizer::new(&lexicon, self.hmm);
+        let tokenizer = Arc::new(Tokenizer::new(&lexicon, self.hmm));
+        let lexicon = Arc::new(lexicon);
         let converter: Box<dyn Convert> = match self.backend {
             ConvertBackend::Builtin => match (&self.opencc_dir, self.variant) {
                 (None, Variant::Auto) => Box::new(AutoConverter::builtin(&self.protected_words)?),
@@ -399,15 +407,16 @@ impl ExtractorBuilder {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         let relation_model = model
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?
+            .map(Arc::new);
+        let stages = self.stages(&tokenizer, &lexicon, &rules, relation_model.as_ref())?;
         Ok(Extractor {
             inner: Arc::new(Inner {
                 normalizer,
                 converter,
-                tokenizer,
                 lexicon,
                 rules,
-                relation_model,
+                stages,
                 options: self,
             }),
         })
@@ -439,10 +448,10 @@ pub struct Extractor {
 struct Inner {
     normalizer: Normalizer,
     converter: Box<dyn Convert>,
-    tokenizer: Tokenizer,
-    lexicon: Lexicon,
+    lexicon: Arc<Lexicon>,
     rules: RuleSet,
-    relation_model: Option<RelationModel>,
+    /// The analysis stages, in order (`pipeline`).
+    stages: Vec<Arc<dyn Stage>>,
     options: ExtractorBuilder,
 }
 
@@ -506,9 +515,20 @@ impl Extractor {
                 reference: self.inner.options.reference.map(|r| r.datetime),
                 bias: self.inner.options.time_bias,
             },
+            crate::rules::Hits::default(),
             &mut |_| {},
         );
         hits.entities.len() + hits.times.len() + hits.relations.len()
+    }
+
+    /// The names of the analysis stages, in the order they run.
+    ///
+    /// ```
+    /// let ex = zhextract::Extractor::new().unwrap();
+    /// assert_eq!(ex.stage_names()[..3], ["document_date", "segment", "rules"]);
+    /// ```
+    pub fn stage_names(&self) -> Vec<&str> {
+        self.inner.stages.iter().map(|s| s.name()).collect()
     }
 
     /// An extractor with default options.
@@ -571,114 +591,33 @@ impl Extractor {
             },
         };
 
-        let sentences = split_sentences(&analysis.text);
-        // one jieba pass over the whole text: cheaper than one per sentence,
-        // and jieba never joins across the punctuation that ends a sentence
-        let tokens = self.inner.tokenizer.tokenize(&analysis.text);
-
         let given = reference.or(opts.reference);
-        let detected = match given {
-            Some(_) => None,
-            None => crate::time::doc_date::detect(&analysis.text).map(|(dt, date_only, _)| {
-                if date_only {
-                    Reference::date(dt.date())
-                } else {
-                    Reference::datetime(dt)
-                }
-            }),
-        };
+        let mut work = Work::new(
+            text,
+            &analysis.text,
+            &analysis.map,
+            &normalized.garbled,
+            given,
+            opts.time_bias,
+        );
+        for stage in &self.inner.stages {
+            stage.run(&mut work)?;
+        }
+        let detected = work.detected;
         let reference = given.or(detected);
-        // nothing is extracted from inside a garbled run
         let garbled =
             |s: usize, e: usize| normalized.garbled.iter().any(|g| s < g.end && g.start < e);
-        let blocked = |s: usize, e: usize| {
-            let (os, oe) = analysis.map.span(s, e);
-            garbled(os, oe)
-        };
-        // later mentions of names (short names a text introduces, a
-        // company's distinctive part, a name repeated without the context
-        // that found it) are linked before the relation rules, which see them
-        let names = crate::extract::person_names::NameContext {
-            text: &analysis.text,
-            tokens: &tokens,
-            tokenizer: &self.inner.tokenizer,
-        };
-        let mut link = |entities: &mut Vec<EntityHit>| {
-            // names completed first, so that their repeats are linked whole
-            crate::extract::person_names::complete_person_names(&names, entities, &blocked);
-            crate::extract::entities::link_aliases(&analysis.text, entities, &blocked);
-            crate::extract::entities::link_distinctive_parts(
-                &analysis.text,
-                &tokens,
-                entities,
-                &self.inner.lexicon,
-                &|w| self.inner.tokenizer.has_word(w),
-                &blocked,
-            );
-        };
-        let mut hits = self.inner.rules.run(
-            &Input {
-                text: &analysis.text,
-                sentences: &sentences,
-                tokens: &tokens,
-                lexicon: &self.inner.lexicon,
-                reference: reference.map(|r| r.datetime),
-                bias: opts.time_bias,
-            },
-            &mut link,
-        );
-        // the classifier fills pairs of entities no relation rule related
-        if let Some(model) = &self.inner.relation_model {
-            crate::extract::relations::classify_pairs(
-                model,
-                &tokens,
-                &sentences,
-                &analysis.text,
-                &hits.entities,
-                &mut hits.relations,
-            );
-        }
         // the tokens are big (32 bytes each); unless the caller wants them,
         // they go before the Document's strings are made
         let tokens = if opts.include_tokens {
-            Some(tokens)
+            Some(std::mem::take(&mut work.tokens))
         } else {
-            drop(tokens);
             None
         };
-
-        {
-            let mut times: Vec<(usize, &mut crate::time::resolve::TimeValue)> = hits
-                .times
-                .iter_mut()
-                .map(|t| (t.start, &mut t.value))
-                .collect();
-            times.sort_by_key(|(s, _)| *s);
-            crate::time::resolve::resolve_anaphora(&mut times, reference.map(|r| r.datetime));
-        }
+        let hits = std::mem::take(&mut work.hits);
+        drop(work);
 
         let index = CharIndex::new(text);
-        let named = crate::extract::relations::subsidiaries_by_name(
-            &analysis.text,
-            &hits.entities,
-            &sentences,
-            &self.inner.lexicon,
-        );
-        for r in named {
-            let dup = hits.relations.iter().any(|h| {
-                h.subject.start == r.subject.start
-                    && h.object.start == r.object.start
-                    && h.predicate == r.predicate
-            });
-            if !dup {
-                hits.relations.push(r);
-            }
-        }
-        crate::extract::relations::deal_amounts(
-            &analysis.text,
-            &hits.entities,
-            &mut hits.relations,
-        );
         let mention = |h: &EntityHit| -> Mention {
             let (s, e) = analysis.map.span(h.start, h.end);
             Mention {
@@ -705,6 +644,8 @@ impl Extractor {
                     "alias".to_string()
                 } else if h.rule == EntityHit::NO_RULE {
                     "pass:person_names".to_string()
+                } else if h.rule == EntityHit::FROM_STAGE {
+                    "stage".to_string()
                 } else {
                     format!("rule:{}", self.inner.rules.rule_id(h.rule))
                 },

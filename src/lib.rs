@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod extractor;
 mod lexicon;
+mod pipeline;
 pub mod relation_model;
 mod rules;
 pub mod segment;
@@ -24,4 +25,5 @@ pub use extractor::{
     ConvertBackend, Extractor, ExtractorBuilder, Reference, TimeBias, DEFAULT_MAX_INPUT_BYTES,
 };
 pub use lexicon::{LexEntry, Lexicon};
+pub use pipeline::{Stage, Work};
 pub use rules::{RuleSet, RuleTest};

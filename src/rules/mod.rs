@@ -41,6 +41,22 @@ impl EntityHit {
     /// (person-name boundaries), not by a rule of the files.
     pub(crate) const NO_RULE: usize = usize::MAX;
 
+    /// The `rule` of an entity a pipeline stage of the caller's added.
+    pub(crate) const FROM_STAGE: usize = usize::MAX - 1;
+
+    /// An entity a pipeline stage added (`Work::add_entity`).
+    pub(crate) fn from_stage(
+        start: usize,
+        end: usize,
+        kind: EntityType,
+        canonical: String,
+    ) -> Self {
+        EntityHit {
+            rule: Self::FROM_STAGE,
+            ..Self::by_pass(kind, start, end, canonical)
+        }
+    }
+
     /// An entity found by a pass of code, not by a rule.
     pub(crate) fn by_pass(kind: EntityType, start: usize, end: usize, canonical: String) -> Self {
         EntityHit {
@@ -359,7 +375,12 @@ impl RuleSet {
     /// Run every stage over `input`. `link` adds later mentions of the
     /// entities found so far; it is called before each stage with relation
     /// rules (they see the mentions) and once at the end.
-    pub(crate) fn run(&self, input: &Input<'_>, link: &mut dyn FnMut(&mut Vec<EntityHit>)) -> Hits {
+    pub(crate) fn run(
+        &self,
+        input: &Input<'_>,
+        seed: Hits,
+        link: &mut dyn FnMut(&mut Vec<EntityHit>),
+    ) -> Hits {
         let r: &Inner = &self.inner;
         let text = input.text;
         let n_sent = input.sentences.len();
@@ -422,7 +443,10 @@ impl RuleSet {
             input.tokens.iter().map(|t| look.lex(t.text)).collect();
         // the tokens' numbers in the rules' vocabulary, for word conditions
         let tok_word: Vec<u32> = input.tokens.iter().map(|t| look.word(t.text)).collect();
-        let mut hits = Hits::default();
+        // what stages before the rules found: the rules' own stages come
+        // after it (and may replace what they overlap)
+        let mut hits = seed;
+        hits.entities.sort_by_key(|e| (e.start, e.end));
         // whether entities came since mentions were last linked
         let mut unlinked = true;
         for (si, _stage) in r.stages.iter().enumerate() {
@@ -1320,7 +1344,7 @@ mod tests {
             reference: None,
             bias: TimeBias::Past,
         };
-        let hits = rules.run(&input, &mut |_| {});
+        let hits = rules.run(&input, Hits::default(), &mut |_| {});
         assert!(hits.entities.len() > 100 && hits.times.len() > 20);
         let (mut tried, mut matched) = (0, 0);
         let mut t = 0;

@@ -161,7 +161,7 @@ impl Tokenizer {
     }
 
     /// Tokens of `text`, whitespace left out.
-    pub fn tokenize<'a>(&'a self, text: &'a str) -> Vec<Token<'a>> {
+    pub fn tokenize<'a>(&self, text: &'a str) -> Vec<Token<'a>> {
         // about one token per five bytes of Chinese text
         let mut out = Vec::with_capacity(text.len() / 5 + 1);
         self.tokenize_into(text, 0, &mut out);
@@ -170,7 +170,7 @@ impl Tokenizer {
 
     /// Append the tokens of `text` to `out`, offsets shifted by `base` (the
     /// position of `text` in a larger text).
-    pub fn tokenize_into<'a>(&'a self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
+    pub fn tokenize_into<'a>(&self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
         // jieba returns all the words of its input at once: a long text goes
         // in pieces that end at a line break or a full stop (chars jieba cuts
         // its blocks at anyway), so its word list stays small
@@ -195,20 +195,21 @@ impl Tokenizer {
         }
     }
 
-    fn tag_piece<'a>(&'a self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
+    fn tag_piece<'a>(&self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
         let first = out.len();
         self.tag_words(text, base, out);
         join_latin_words(text, base, out, first);
         self.split_place_head(text, base, out, first);
     }
 
-    fn tag_words<'a>(&'a self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
+    fn tag_words<'a>(&self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
         for t in self.jieba.tag(text, self.hmm) {
             if t.word.trim().is_empty() {
                 continue;
             }
+            // the word as a slice of `text` (jieba's borrows its dictionary too)
             let token = Token::new(
-                t.word,
+                &text[t.byte_start..t.byte_end],
                 Tag::of(t.tag),
                 base + t.byte_start,
                 base + t.byte_end,
@@ -299,7 +300,7 @@ impl Tokenizer {
     /// is 嘉义 + 市长 + 涂, 广东省 + 长 is 广东 + 省长. A dictionary word after
     /// the place stays (南京市 + 长江大桥).
     fn split_place_head<'a>(
-        &'a self,
+        &self,
         text: &'a str,
         base: usize,
         out: &mut Vec<Token<'a>>,
