@@ -273,6 +273,9 @@ impl ExtractorBuilder {
                 lexicon: lexicon.clone(),
                 tokenizer: tokenizer.clone(),
             }),
+            Arc::new(pipeline::TimeValues {
+                rules: rules.clone(),
+            }),
         ];
         if let Some(m) = model {
             list.push(Arc::new(pipeline::RelationClassifier { model: m.clone() }));
@@ -512,8 +515,6 @@ impl Extractor {
                 sentences,
                 tokens,
                 lexicon: &self.inner.lexicon,
-                reference: self.inner.options.reference.map(|r| r.datetime),
-                bias: self.inner.options.time_bias,
             },
             crate::rules::Hits::default(),
             &mut |_| {},
@@ -615,6 +616,7 @@ impl Extractor {
             None
         };
         let hits = std::mem::take(&mut work.hits);
+        let found_times = std::mem::take(&mut work.times);
         drop(work);
 
         let index = CharIndex::new(text);
@@ -651,8 +653,8 @@ impl Extractor {
                 },
             });
         }
-        let mut times = Vec::with_capacity(hits.times.len());
-        for h in &hits.times {
+        let mut times = Vec::with_capacity(found_times.len());
+        for h in &found_times {
             let (s, e) = analysis.map.span(h.start, h.end);
             if garbled(s, e) {
                 continue;

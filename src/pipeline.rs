@@ -10,8 +10,9 @@
 //! from the `Work` the last stage leaves.
 //!
 //! The default list, in order: `document_date`, `segment`, `rules` (entity
-//! rules, document-level name linking, time rules, relation rules),
-//! `relation_classifier`, `time_anaphora`, `named_subsidiaries`,
+//! rules, document-level name linking, time rules, relation rules: the rule
+//! engine, which knows no Chinese and no calendar), `time_values` (the
+//! times' values), `relation_classifier`, `time_anaphora`, `named_subsidiaries`,
 //! `deal_amounts`. A builder can insert, replace or remove stages by name
 //! ([`ExtractorBuilder::stage_after`](crate::ExtractorBuilder::stage_after)).
 
@@ -27,6 +28,7 @@ use crate::relation_model::RelationModel;
 use crate::rules::{EntityHit, Hits, Input, RuleSet};
 use crate::segment::{split_sentences, Token, Tokenizer};
 use crate::text::OffsetMap;
+use crate::time::resolve::TimeValue;
 
 /// One step of the analysis: reads the [`Work`] and adds to it.
 ///
@@ -86,6 +88,17 @@ pub struct Work<'t> {
     pub(crate) sentences: Vec<Range<usize>>,
     pub(crate) tokens: Vec<Token<'t>>,
     pub(crate) hits: Hits,
+    /// Times with their values (`time_values` moves them here from
+    /// `hits.times`).
+    pub(crate) times: Vec<TimeFound>,
+}
+
+/// A time found by a rule, with its value.
+#[derive(Clone, Debug)]
+pub(crate) struct TimeFound {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) value: TimeValue,
 }
 
 impl fmt::Debug for Work<'_> {
@@ -121,6 +134,7 @@ impl<'t> Work<'t> {
             sentences: Vec::new(),
             tokens: Vec::new(),
             hits: Hits::default(),
+            times: Vec::new(),
         }
     }
 
@@ -286,13 +300,41 @@ impl Stage for Rules {
                 sentences: &w.sentences,
                 tokens: &w.tokens,
                 lexicon: &self.lexicon,
-                reference: w.reference().map(|r| r.datetime),
-                bias: w.bias,
             },
             seed,
             &mut link,
         );
         work.hits = found;
+        Ok(())
+    }
+}
+
+/// The values of the times the rules found: their fields resolved against
+/// the reference with calendar arithmetic (`src/time/`).
+#[derive(Debug)]
+pub(crate) struct TimeValues {
+    pub(crate) rules: RuleSet,
+}
+
+impl Stage for TimeValues {
+    fn name(&self) -> &str {
+        "time_values"
+    }
+    fn run(&self, work: &mut Work<'_>) -> Result<()> {
+        let reference = work.reference().map(|r| r.datetime);
+        for t in std::mem::take(&mut work.hits.times) {
+            let Some((spec, names)) = self.rules.time_output(t.rule) else {
+                continue;
+            };
+            let value = crate::time::resolve::resolve_match(
+                spec, names, &t.spans, work.text, t.start, reference, work.bias,
+            );
+            work.times.push(TimeFound {
+                start: t.start,
+                end: t.end,
+                value,
+            });
+        }
         Ok(())
     }
 }
@@ -330,8 +372,7 @@ impl Stage for TimeAnaphora {
     }
     fn run(&self, work: &mut Work<'_>) -> Result<()> {
         let reference = work.reference().map(|r| r.datetime);
-        let mut times: Vec<(usize, &mut crate::time::resolve::TimeValue)> = work
-            .hits
+        let mut times: Vec<(usize, &mut TimeValue)> = work
             .times
             .iter_mut()
             .map(|t| (t.start, &mut t.value))

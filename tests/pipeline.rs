@@ -53,6 +53,7 @@ fn the_default_stages_run_in_pipeline_order() {
             "document_date",
             "segment",
             "rules",
+            "time_values",
             "relation_classifier",
             "time_anaphora",
             "named_subsidiaries",

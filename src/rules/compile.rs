@@ -16,10 +16,9 @@ use super::format::{
     ElemDef, FieldDef, IntOrCapture, RuleDef, RuleFile, RuleKind, TestDef, TimeOut,
 };
 use super::pattern::{Cond, Elem, Pattern, StartIndex, Vocab, WordSet};
+use super::time_output::{Anaphora, Calendar, Field, PartOfDay, PodSource, TimeSpec, WordMap};
 use crate::document::{EntityType, Grain, Predicate, TimeKind, TimeMod};
 use crate::error::{Error, Result};
-use crate::time::calendars::Calendar;
-use crate::time::resolve::{Anaphora, Field, PartOfDay, PodSource, TimeSpec, WordMap};
 
 /// Size limit of one compiled regex from a rule file (bytes of automaton).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;

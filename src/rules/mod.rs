@@ -9,19 +9,17 @@
 mod compile;
 mod format;
 mod pattern;
+pub(crate) mod time_output;
 
 use std::ops::Range;
-
-use jiff::civil::DateTime;
 
 use self::compile::{Anchor, Canonical, Inner, Output, Verb};
 pub use self::compile::{RuleSet, RuleTest};
 use self::pattern::Item;
-use crate::config::TimeBias;
-use crate::document::{EntityType, Predicate};
+use crate::document::{EntityType, Predicate, TimeKind};
 use crate::lexicon::Lexicon;
 use crate::segment::{Tag, Token};
-use crate::time::resolve::{resolve, TimeValue};
+use time_output::TimeSpec;
 
 /// An entity found by a rule, in analysis-text offsets.
 #[derive(Clone, Debug)]
@@ -89,8 +87,13 @@ impl EntityHit {
 pub(crate) struct TimeHit {
     pub(crate) start: usize,
     pub(crate) end: usize,
-    pub(crate) value: TimeValue,
     pub(crate) rule: usize,
+    /// The spans of the rule's captures in this match (in the order of
+    /// [`RuleSet::time_output`]'s names), for the time stage to resolve.
+    pub(crate) spans: Box<[Option<(usize, usize)>]>,
+    /// The kind the rule declares (what a pattern's `time = "date"` tests;
+    /// the value may refine it when it is resolved).
+    kind: TimeKind,
     priority: i32,
 }
 
@@ -162,8 +165,6 @@ pub(crate) struct Input<'a> {
     /// Tokens of all sentences, in order.
     pub(crate) tokens: &'a [Token<'a>],
     pub(crate) lexicon: &'a Lexicon,
-    pub(crate) reference: Option<DateTime>,
-    pub(crate) bias: TimeBias,
 }
 
 trait Spanned {
@@ -666,6 +667,16 @@ impl RuleSet {
         hits
     }
 
+    /// A time rule's compiled output and the names of its captures (the
+    /// order of a [`TimeHit`]'s spans).
+    pub(crate) fn time_output(&self, rule: usize) -> Option<(&TimeSpec, &[String])> {
+        let r = self.inner.rules.get(rule)?;
+        match &r.output {
+            Output::Time { spec, .. } => Some((spec, self.inner.cap_names(r.finder))),
+            _ => None,
+        }
+    }
+
     /// The rule's id.
     pub(crate) fn rule_id(&self, rule: usize) -> &str {
         self.inner.rules.get(rule).map_or("pass", |r| r.id.as_str())
@@ -732,7 +743,7 @@ fn build_items<'t>(
             .iter_mut()
             .find(|o| o.start == t.start && o.end == t.end)
         {
-            o.time = Some((i, t.value.kind));
+            o.time = Some((i, t.kind));
         } else if !overlays
             .iter()
             .any(|o| overlaps((o.start, o.end), (t.start, t.end)))
@@ -743,7 +754,7 @@ fn build_items<'t>(
                 end: t.end,
                 pos: Tag::of("t"),
                 entity: None,
-                time: Some((i, t.value.kind)),
+                time: Some((i, t.kind)),
                 lex: None,
                 word: look.word(&text[t.start..t.end]),
             });
@@ -895,23 +906,12 @@ fn emit(
         }
         Output::Time { spec, cap } => {
             let Some((a, b)) = at(*cap) else { return };
-            let names = set.inner.cap_names(rule.finder);
-            let cap_text = |name: &str| -> Option<String> {
-                let i = names.iter().position(|n| n == name)?;
-                let (x, y) = spans.get(i).copied().flatten()?;
-                Some(text[x..y].to_string())
-            };
-            let bias = if input.bias == TimeBias::Past && future_cue_before(text, a) {
-                TimeBias::Future
-            } else {
-                input.bias
-            };
-            let value = resolve(spec, &cap_text, input.reference, bias);
             found.times.push(TimeHit {
                 start: a,
                 end: b,
-                value,
                 rule: rule_idx,
+                spans: spans.into(),
+                kind: spec.kind.unwrap_or(TimeKind::Date),
                 priority: rule.priority,
             });
         }
@@ -1171,28 +1171,6 @@ impl Spanned for RelationHit {
     }
 }
 
-/// Words that put what follows in the future (预计在双11前上线, 将于9月):
-/// a bare date after them resolves forward even under the past bias.
-const FUTURE_CUES: &[&str] = &[
-    "将于", "将在", "将", "预计", "即将", "计划", "拟于", "拟", "有望", "准备", "打算", "届时",
-    "预定", "定于", "将会", "会在",
-];
-
-/// Whether a future cue stands shortly before byte `at`, in the same clause.
-fn future_cue_before(text: &str, at: usize) -> bool {
-    let before = &text[..at];
-    // up to 12 chars back, not past the end of the previous clause
-    let start = before
-        .char_indices()
-        .rev()
-        .take(12)
-        .take_while(|(_, c)| !matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
-        .last()
-        .map_or(at, |(i, _)| i);
-    let window = &before[start..];
-    FUTURE_CUES.iter().any(|c| window.contains(c))
-}
-
 /// Whether an entity can be a party to a relation (not an amount or a link).
 fn is_party(e: &EntityHit) -> bool {
     matches!(
@@ -1341,8 +1319,6 @@ mod tests {
             sentences: &sentences,
             tokens: &tokens,
             lexicon: &lexicon,
-            reference: None,
-            bias: TimeBias::Past,
         };
         let hits = rules.run(&input, Hits::default(), &mut |_| {});
         assert!(hits.entities.len() > 100 && hits.times.len() > 20);

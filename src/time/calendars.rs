@@ -3,6 +3,7 @@
 //! from it), the Hebrew and the Islamic (Umm al-Qura) calendars. The
 //! astronomy and calendar arithmetic are ICU4X's `calendrical_calculations`.
 
+pub(crate) use crate::rules::time_output::Calendar;
 use calendrical_calculations::chinese_based::{self, Chinese, YearBounds};
 use calendrical_calculations::gregorian;
 use calendrical_calculations::hebrew::BookHebrew;
@@ -10,37 +11,6 @@ use calendrical_calculations::islamic;
 use calendrical_calculations::julian;
 use calendrical_calculations::rata_die::RataDie;
 use jiff::civil::Date;
-
-/// A calendar a holiday's month and day are counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Calendar {
-    /// The civil calendar: month and day as written.
-    Gregorian,
-    /// Chinese lunisolar: 正月初一 is month 1, day 1 (leap months skipped).
-    Chinese,
-    /// Western Easter Sunday; month and day are ignored.
-    Easter,
-    /// Orthodox Easter Sunday (Julian computus), as a civil date.
-    OrthodoxEaster,
-    /// Hebrew: Nisan is month 1, Tishri month 7, Adar (II in leap years) 12.
-    Hebrew,
-    /// Islamic, Umm al-Qura: Muharram is month 1.
-    Islamic,
-}
-
-impl Calendar {
-    pub(crate) fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "gregorian" => Calendar::Gregorian,
-            "chinese" | "lunar" => Calendar::Chinese,
-            "easter" => Calendar::Easter,
-            "orthodox_easter" => Calendar::OrthodoxEaster,
-            "hebrew" => Calendar::Hebrew,
-            "islamic" => Calendar::Islamic,
-            _ => return None,
-        })
-    }
-}
 
 fn to_date(rd: RataDie) -> Option<Date> {
     let (y, m, d) = gregorian::gregorian_from_fixed(rd).ok()?;

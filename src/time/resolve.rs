@@ -5,33 +5,13 @@
 use jiff::civil::{Date, DateTime, Time};
 use jiff::{Span, ToSpan};
 
-use super::calendars::{dates_near, Calendar};
+use super::calendars::dates_near;
 use super::numerals::{parse_int, parse_number};
 use crate::config::TimeBias;
 use crate::document::{Grain, TimeKind, TimeMod, TimeRange};
-
-/// Words a capture may hold, with their numbers (上 -1, 日 7), checked
-/// before the capture is read as a numeral.
-pub(crate) type WordMap = std::sync::Arc<Vec<(String, i64)>>;
-
-/// Where a field's number comes from.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Field {
-    /// A fixed number.
-    Abs(i64),
-    /// A capture's text, read through the word map, else as a numeral.
-    Cap(String, Option<WordMap>),
-    /// A capture's numeral (negated when the flag is set) plus a fixed
-    /// number (民国111年: 111 + 1911; 公元前221年: -221 + 1 = -220).
-    CapAdd(String, i64, bool),
-    /// The reference's value plus this.
-    Off(i64),
-    /// The reference's value plus (or minus) a capture's number.
-    OffCap(String, bool, Option<WordMap>),
-    /// The first of these whose capture took part in the match (decided
-    /// when the spec is pruned).
-    First(Vec<Field>),
-}
+pub(crate) use crate::rules::time_output::{
+    Anaphora, Field, PartOfDay, PodSource, TimeSpec, WordMap,
+};
 
 /// A capture's number: its word in `map`, else its numeral.
 fn read(text: &str, map: &Option<WordMap>) -> Option<i64> {
@@ -41,96 +21,6 @@ fn read(text: &str, map: &Option<WordMap>) -> Option<i64> {
         }
     }
     parse_int(text)
-}
-
-/// TIMEX3 part of day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PartOfDay {
-    /// 上午: 06-12
-    Morning,
-    /// 早上, 早晨: from 04 (Duckling's morning), also coded MO
-    EarlyMorning,
-    Afternoon,
-    Evening,
-    Night,
-}
-
-impl PartOfDay {
-    pub(crate) fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "MO" | "上午" | "上半天" => PartOfDay::Morning,
-            "早上" | "早晨" | "清晨" | "早" | "朝早" => PartOfDay::EarlyMorning,
-            "AF" | "下午" | "午后" | "中午" | "晏昼" | "pm" | "PM" | "p" | "P" => {
-                PartOfDay::Afternoon
-            }
-            "EV" | "晚上" | "晚间" | "傍晚" | "今晚" | "夜里" | "晚" => {
-                PartOfDay::Evening
-            }
-            "am" | "AM" | "a" | "A" => PartOfDay::Morning,
-            "NI" | "凌晨" | "夜间" | "深夜" | "半夜" => PartOfDay::Night,
-            _ => return None,
-        })
-    }
-
-    fn code(self) -> &'static str {
-        match self {
-            PartOfDay::Morning | PartOfDay::EarlyMorning => "MO",
-            PartOfDay::Afternoon => "AF",
-            PartOfDay::Evening => "EV",
-            PartOfDay::Night => "NI",
-        }
-    }
-
-    fn hours(self) -> (i8, i8) {
-        match self {
-            PartOfDay::Morning => (6, 12),
-            PartOfDay::EarlyMorning => (4, 12),
-            PartOfDay::Afternoon => (12, 18),
-            PartOfDay::Evening => (18, 24),
-            PartOfDay::Night => (0, 6),
-        }
-    }
-}
-
-/// Part of day: fixed, or read from a capture.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum PodSource {
-    Fixed(PartOfDay),
-    Cap(String),
-}
-
-/// A compiled time output.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct TimeSpec {
-    pub(crate) kind: Option<TimeKind>,
-    pub(crate) year: Option<Field>,
-    pub(crate) quarter: Option<Field>,
-    pub(crate) month: Option<Field>,
-    pub(crate) week: Option<Field>,
-    pub(crate) weekday: Option<Field>,
-    pub(crate) day: Option<Field>,
-    pub(crate) hour: Option<Field>,
-    pub(crate) minute: Option<Field>,
-    pub(crate) second: Option<Field>,
-    pub(crate) part_of_day: Option<PodSource>,
-    pub(crate) amount: Option<Field>,
-    pub(crate) unit: Option<Grain>,
-    /// Half a unit more than `amount`.
-    pub(crate) half: bool,
-    pub(crate) period: Option<String>,
-    pub(crate) modifier: Option<TimeMod>,
-    pub(crate) from: Option<Box<TimeSpec>>,
-    pub(crate) to: Option<Box<TimeSpec>>,
-    /// The n-th `weekday` of the month.
-    pub(crate) nth: Option<Field>,
-    /// The calendar month and day are counted in (gregorian when None).
-    pub(crate) calendar: Option<Calendar>,
-    /// Days added to the resolved date.
-    pub(crate) shift: Option<i64>,
-    /// A holiday lasting this many days.
-    pub(crate) span_days: Option<i64>,
-    /// 当时/当年: filled from the antecedent after all rules ran.
-    pub(crate) anaphora: Option<Anaphora>,
 }
 
 /// A resolved time.
@@ -147,19 +37,51 @@ pub(crate) struct TimeValue {
     pub(crate) anaphora: Option<(Anaphora, Option<PartOfDay>)>,
 }
 
-/// What an anaphoric time takes from its antecedent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Anaphora {
-    /// 当时: the antecedent's value as it is.
-    Same,
-    /// 当年: the antecedent's year.
-    Year,
-    /// 该季度: the antecedent's quarter.
-    Quarter,
-    /// 当天, 同日: the antecedent's day (the reference's without one).
-    Day,
-    /// 次日, 翌日: the day after the antecedent's.
-    NextDay,
+/// Words that put what follows in the future (预计在双11前上线, 将于9月):
+/// a bare date after them resolves forward even under the past bias.
+const FUTURE_CUES: &[&str] = &[
+    "将于", "将在", "将", "预计", "即将", "计划", "拟于", "拟", "有望", "准备", "打算", "届时",
+    "预定", "定于", "将会", "会在",
+];
+
+/// Whether a future cue stands shortly before byte `at`, in the same clause.
+fn future_cue_before(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    // up to 12 chars back, not past the end of the previous clause
+    let start = before
+        .char_indices()
+        .rev()
+        .take(12)
+        .take_while(|(_, c)| !matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';'))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let window = &before[start..];
+    FUTURE_CUES.iter().any(|c| window.contains(c))
+}
+
+/// The value of a time rule's match at `start` of `text`: `spans` are its
+/// captures, named by `names`. Under the past bias, a date after a future
+/// cue in its clause looks forward.
+pub(crate) fn resolve_match(
+    spec: &TimeSpec,
+    names: &[String],
+    spans: &[Option<(usize, usize)>],
+    text: &str,
+    start: usize,
+    reference: Option<DateTime>,
+    bias: TimeBias,
+) -> TimeValue {
+    let cap_text = |name: &str| -> Option<String> {
+        let i = names.iter().position(|n| n == name)?;
+        let (x, y) = spans.get(i).copied().flatten()?;
+        Some(text[x..y].to_string())
+    };
+    let bias = if bias == TimeBias::Past && future_cue_before(text, start) {
+        TimeBias::Future
+    } else {
+        bias
+    };
+    resolve(spec, &cap_text, reference, bias)
 }
 
 /// A point at a grain, before formatting.
