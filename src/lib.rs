@@ -15,6 +15,7 @@ mod rules;
 pub mod segment;
 pub mod text;
 mod time;
+mod words;
 
 pub use document::{
     Diagnostic, DiagnosticKind, DocDateSource, Document, Entity, EntityType, Grain, Mention,
@@ -27,3 +28,4 @@ pub use extractor::{
 pub use lexicon::{LexEntry, Lexicon};
 pub use pipeline::{Stage, Work};
 pub use rules::{RuleSet, RuleTest};
+pub use words::WordLists;

@@ -11,7 +11,7 @@
 //!
 //! The default list, in order: `document_date`, `segment`, `rules` (entity
 //! rules, document-level name linking, time rules, relation rules: the rule
-//! engine, which knows no Chinese and no calendar), `time_values` (the
+//! engine, which knows no calendar), `time_values` (the
 //! times' values), `relation_classifier`, `time_anaphora`, `named_subsidiaries`,
 //! `deal_amounts`. A builder can insert, replace or remove stages by name
 //! ([`ExtractorBuilder::stage_after`](crate::ExtractorBuilder::stage_after)).

@@ -1205,18 +1205,28 @@ enum Reference {
 }
 
 impl Reference {
+    /// The reference `word` is, by the word lists `relations.party_*`
+    /// (`data/words/words.toml`).
     fn of(word: &str) -> Option<Self> {
-        Some(match word {
-            "该公司" | "该集团" | "该行" | "该银行" | "该企业" | "该机构" | "该平台" | "其"
-            | "与其" => Reference::This,
-            "公司" | "本公司" => Reference::Company,
-            "后者" => Reference::Latter,
-            "前者" => Reference::Former,
-            "双方" | "两者" | "二者" | "两家" | "两家公司" | "两大巨头" | "两巨头" => {
-                Reference::Both
+        static WORDS: std::sync::OnceLock<rustc_hash::FxHashMap<String, Reference>> =
+            std::sync::OnceLock::new();
+        let words = WORDS.get_or_init(|| {
+            let lists = crate::words::WordLists::builtin();
+            let mut m = rustc_hash::FxHashMap::default();
+            for (name, r) in [
+                ("relations.party_this", Reference::This),
+                ("relations.party_company", Reference::Company),
+                ("relations.party_latter", Reference::Latter),
+                ("relations.party_former", Reference::Former),
+                ("relations.party_both", Reference::Both),
+            ] {
+                for w in lists.get(name) {
+                    m.entry(w.clone()).or_insert(r);
+                }
             }
-            _ => return None,
-        })
+            m
+        });
+        words.get(word).copied()
     }
 
     /// The parties named before byte `at` this word stands for.

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 use super::Tag;
 use crate::document::EntityType;
 use crate::lexicon::Lexicon;
+use crate::words::WordLists;
 
 /// One token of a text: borrowed text, tag, and byte offsets into that text
 /// (32 bytes: a text of a few MB has hundreds of thousands of them, so the
@@ -64,6 +65,7 @@ pub struct Tokenizer {
     names: FxHashMap<Box<str>, &'static str>,
     /// Lexicon titles, for the body + title words jieba knows (协会会长).
     titles: rustc_hash::FxHashSet<Box<str>>,
+    repair: RepairWords,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -75,38 +77,57 @@ impl std::fmt::Debug for Tokenizer {
 /// Smallest frequency given to an organisation, product, event or title name.
 const NAME_FREQ: usize = 3000;
 
-/// What may follow a name inside one jieba word and stays outside the name:
-/// nationality (德国人), doctrine (邓小平理论), address (江泽民同志).
-const COMPOUND_SUFFIXES: &[&str] = &[
-    "人", "籍", "理论", "思想", "主义", "同志", "先生", "女士", "夫人", "回归", "市民", "居民",
-    "人民", "同胞", "地区", "方面", "当局", "境内", "境外", "各地", "人士", "各国", "国家", "两国",
-    "一带", "沿海", "之间",
-];
+/// The word lists of the repairs below (`data/words/words.toml`, section
+/// `segment`), read once when the tokenizer is built.
+#[derive(Debug)]
+struct RepairWords {
+    /// What may follow a name inside one jieba word and stays outside the
+    /// name: nationality (德国人), doctrine (邓小平理论), address (江泽民同志).
+    compound_suffixes: Vec<String>,
+    /// Bodies jieba joins with the title held in them (协会会长), the words
+    /// first, then the one-char departments (详规处处长).
+    bodies: Vec<String>,
+    /// The chars a place's name ends with that say its level (市长, 县长).
+    place_levels: Vec<char>,
+    /// Chars jieba's HMM glues before an unknown name, and their tags.
+    glued_particles: Vec<(char, Tag)>,
+    /// Chars jieba's HMM glues after a name, and their tags.
+    glued_after_name: Vec<(char, Tag)>,
+    /// Of those, the ones split off a two-char name too.
+    glued_after_two_char_name: Vec<char>,
+}
 
-/// Words for a body that jieba joins with the title held in it (协会会长).
-const BODY_WORDS: &[&str] = &[
-    "协会",
-    "学会",
-    "商会",
-    "研究会",
-    "联合会",
-    "促进会",
-    "基金会",
-    "委员会",
-    "理事会",
-    "董事会",
-    "监事会",
-    "公司",
-    "集团",
-    "银行",
-];
-
-/// One-char words for a department, that jieba joins with a title (详规处处长).
-const BODY_CHARS: &[&str] = &["处", "司", "局", "科", "部", "厅", "署", "所", "院", "室"];
-
-/// The chars a place's name ends with that say its level, which make a
-/// title with 长 (市长, 县长).
-const PLACE_LEVELS: &[char] = &['市', '县', '省', '区', '镇', '州'];
+impl RepairWords {
+    fn from(words: &WordLists) -> Self {
+        let one_char = |(w, t): (String, String)| {
+            let mut c = w.chars();
+            c.next()
+                .filter(|_| c.next().is_none())
+                .map(|c| (c, Tag::of(&t)))
+        };
+        RepairWords {
+            compound_suffixes: words.get("segment.compound_suffixes").to_vec(),
+            bodies: words
+                .get("segment.body_words")
+                .iter()
+                .chain(words.get("segment.body_chars"))
+                .cloned()
+                .collect(),
+            place_levels: words.chars("segment.place_levels"),
+            glued_particles: words
+                .tagged("segment.glued_particles")
+                .into_iter()
+                .filter_map(one_char)
+                .collect(),
+            glued_after_name: words
+                .tagged("segment.glued_after_name")
+                .into_iter()
+                .filter_map(one_char)
+                .collect(),
+            glued_after_two_char_name: words.chars("segment.glued_after_two_char_name"),
+        }
+    }
+}
 
 /// Tags of jieba words that may be compounds of names.
 const COMPOUND_TAGS: &[&str] = &["ns", "nt", "nr", "nz", "n", "nrt", "nrfg", "j", "l"];
@@ -127,6 +148,11 @@ impl Tokenizer {
     /// whitespace cannot be jieba words and are left to the rules).
     /// `hmm` turns on jieba's HMM for words it does not know.
     pub fn new(lexicon: &Lexicon, hmm: bool) -> Self {
+        Self::with_words(lexicon, hmm, WordLists::builtin())
+    }
+
+    /// A tokenizer whose repairs read `words` (the `segment` lists).
+    pub fn with_words(lexicon: &Lexicon, hmm: bool, words: &WordLists) -> Self {
         let mut jieba = Jieba::new();
         let mut names = FxHashMap::default();
         let mut titles = rustc_hash::FxHashSet::default();
@@ -157,6 +183,7 @@ impl Tokenizer {
             hmm,
             names,
             titles,
+            repair: RepairWords::from(words),
         }
     }
 
@@ -215,8 +242,8 @@ impl Tokenizer {
                 base + t.byte_end,
             );
             if !self.split_compound(token, out)
-                && !split_particle(token, out)
-                && !split_trailing_word(token, out)
+                && !split_particle(token, &self.repair, out)
+                && !split_trailing_word(token, &self.repair, out)
                 && !self.split_body_title(token, out)
             {
                 out.push(token);
@@ -225,7 +252,7 @@ impl Tokenizer {
     }
 
     /// Push the pieces of a jieba word that is names run together (with at
-    /// most one suffix from [`COMPOUND_SUFFIXES`]); false if it is not one.
+    /// most one suffix of `segment.compound_suffixes`); false if it is not one.
     fn split_compound<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
         let text = token.text;
         // three chars at least: a two-char name plus something
@@ -240,7 +267,7 @@ impl Tokenizer {
         while at < text.len() {
             let rest = &text[at..];
             if !pieces.is_empty() {
-                if let Some(s) = COMPOUND_SUFFIXES.iter().find(|s| **s == rest) {
+                if let Some(s) = self.repair.compound_suffixes.iter().find(|s| *s == rest) {
                     pieces.push((at, at + s.len(), "n"));
                     break;
                 }
@@ -278,10 +305,11 @@ impl Tokenizer {
     /// as the two; false if it is not one. The title then stands next to
     /// the person's name, and the body next to its own name.
     fn split_body_title<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
-        let Some(body) = BODY_WORDS
+        let Some(body) = self
+            .repair
+            .bodies
             .iter()
-            .chain(BODY_CHARS)
-            .find(|b| token.text.starts_with(**b))
+            .find(|b| token.text.starts_with(b.as_str()))
         else {
             return false;
         };
@@ -316,7 +344,7 @@ impl Tokenizer {
             let head = next.text.strip_prefix('长');
             let title_at = place.start() + cut;
             let fits = place.pos.as_str() == "ns"
-                && PLACE_LEVELS.contains(&level)
+                && self.repair.place_levels.contains(&level)
                 && place.text[..cut].chars().nth(1).is_some()
                 && head.is_some_and(|rest| rest.is_empty() || !self.jieba.has_word(next.text))
                 && text
@@ -390,29 +418,9 @@ fn push_split<'a>(token: Token<'a>, cut: usize, tags: (Tag, Tag), out: &mut Vec<
     out.push(Token::new(&token.text[cut..], tags.1, at, token.end()));
 }
 
-/// Particles and prepositions that are no surname but that jieba's HMM glues
-/// to the unknown name after them (收购了泽东/nr 公司), with the tag the char
-/// gets once split off. 由 is left alone: it is a surname too (由喜贵).
-const GLUED_PARTICLES: &[(char, &str)] = &[
-    ('了', "ul"),
-    ('在', "p"),
-    ('是', "v"),
-    ('被', "p"),
-    ('把', "p"),
-    ('从', "p"),
-    ('给', "p"),
-    ('的', "uj"),
-    ('与', "p"),
-    ('及', "c"),
-    ('将', "d"),
-    ('到', "v"),
-    ('为', "p"),
-    ('对', "p"),
-];
-
 /// Push a three-char name tag that starts with a particle as the particle
 /// and a two-char name; false if the token is no such word.
-fn split_particle<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
+fn split_particle<'a>(token: Token<'a>, words: &RepairWords, out: &mut Vec<Token<'a>>) -> bool {
     if !matches!(token.pos.as_str(), "nr" | "nrfg" | "nrt") {
         return false;
     }
@@ -422,33 +430,20 @@ fn split_particle<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
     else {
         return false;
     };
-    let Some((_, tag)) = GLUED_PARTICLES.iter().find(|(c, _)| *c == first) else {
+    let Some(&(_, tag)) = words.glued_particles.iter().find(|(c, _)| *c == first) else {
         return false;
     };
-    push_split(token, cut, (Tag::of(tag), token.pos), out);
+    push_split(token, cut, (tag, token.pos), out);
     true
 }
 
-/// Adverbs and speech verbs that jieba's HMM glues to the end of a name
-/// (朱琦已/nr 预备, 孙健红称/nr), with their tags.
-const GLUED_AFTER_NAME: &[(char, &str)] = &[
-    ('已', "d"),
-    ('称', "v"),
-    ('说', "v"),
-    ('曾', "d"),
-    ('将', "d"),
-    ('也', "d"),
-    ('则', "d"),
-    ('又', "d"),
-    ('就', "d"),
-    ('均', "d"),
-    ('还', "d"),
-    ('等', "u"),
-];
-
 /// Push a three- or four-char name tag that ends with such a word as the
 /// name and the word; false if the token is no such word.
-fn split_trailing_word<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
+fn split_trailing_word<'a>(
+    token: Token<'a>,
+    words: &RepairWords,
+    out: &mut Vec<Token<'a>>,
+) -> bool {
     let chars = token.text.chars().count();
     if !matches!(token.pos.as_str(), "nr" | "nrfg") || !(3..=4).contains(&chars) {
         return false;
@@ -456,20 +451,24 @@ fn split_trailing_word<'a>(token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
     let Some((cut, last)) = token.text.char_indices().last() else {
         return false;
     };
-    let Some((_, tag)) = GLUED_AFTER_NAME.iter().find(|(c, _)| *c == last) else {
+    let Some(&(_, tag)) = words.glued_after_name.iter().find(|(c, _)| *c == last) else {
         return false;
     };
     // after a two-char name only what no given name ends with
-    if chars == 3 && !matches!(last, '已' | '称' | '说') {
+    if chars == 3 && !words.glued_after_two_char_name.contains(&last) {
         return false;
     }
-    push_split(token, cut, (token.pos, Tag::of(tag)), out);
+    push_split(token, cut, (token.pos, tag), out);
     true
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn words() -> RepairWords {
+        RepairWords::from(WordLists::builtin())
+    }
 
     /// (text, tag, start, end) of each token.
     fn pieces<'a>(out: &[Token<'a>]) -> Vec<(&'a str, &'static str, usize, usize)> {
@@ -483,12 +482,12 @@ mod tests {
         let tok = Tokenizer::new(&Lexicon::builtin(), true);
         let mut out = Vec::new();
         let glued = Token::new("了泽东", Tag::of("nr"), 6, 15);
-        assert!(split_particle(glued, &mut out));
+        assert!(split_particle(glued, &words(), &mut out));
         assert_eq!(pieces(&out), [("了", "ul", 6, 9), ("泽东", "nr", 9, 15)]);
         // a surname (和, 于, 由) stays: it may be the name's own first char
         for (text, pos) in [("于有斌", "nr"), ("由喜贵", "nr"), ("由于", "c")] {
             let t = Token::new(text, Tag::of(pos), 0, text.len());
-            assert!(!split_particle(t, &mut out), "{text}");
+            assert!(!split_particle(t, &words(), &mut out), "{text}");
         }
         let words: Vec<&str> = tok
             .tokenize("他们收购了泽东公司")
@@ -502,15 +501,16 @@ mod tests {
     fn a_word_glued_after_a_name_is_split_off() {
         let mut out = Vec::new();
         let glued = Token::new("孙健红称", Tag::of("nr"), 3, 15);
-        assert!(split_trailing_word(glued, &mut out));
+        assert!(split_trailing_word(glued, &words(), &mut out));
         assert_eq!(pieces(&out), [("孙健红", "nr", 3, 12), ("称", "v", 12, 15)]);
         // a given name may end in 均; a two-char name only loses 已, 称, 说
         for text in ["欧阳中石", "王已", "李文均"] {
             let t = Token::new(text, Tag::of("nr"), 0, text.len());
-            assert!(!split_trailing_word(t, &mut out), "{text}");
+            assert!(!split_trailing_word(t, &words(), &mut out), "{text}");
         }
         assert!(split_trailing_word(
             Token::new("朱琦已", Tag::of("nr"), 0, 9),
+            &words(),
             &mut out
         ));
     }

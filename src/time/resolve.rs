@@ -37,13 +37,6 @@ pub(crate) struct TimeValue {
     pub(crate) anaphora: Option<(Anaphora, Option<PartOfDay>)>,
 }
 
-/// Words that put what follows in the future (预计在双11前上线, 将于9月):
-/// a bare date after them resolves forward even under the past bias.
-const FUTURE_CUES: &[&str] = &[
-    "将于", "将在", "将", "预计", "即将", "计划", "拟于", "拟", "有望", "准备", "打算", "届时",
-    "预定", "定于", "将会", "会在",
-];
-
 /// Whether a future cue stands shortly before byte `at`, in the same clause.
 fn future_cue_before(text: &str, at: usize) -> bool {
     let before = &text[..at];
@@ -56,7 +49,11 @@ fn future_cue_before(text: &str, at: usize) -> bool {
         .last()
         .map_or(at, |(i, _)| i);
     let window = &before[start..];
-    FUTURE_CUES.iter().any(|c| window.contains(c))
+    // words that put what follows in the future (预计在双11前上线, 将于9月)
+    crate::words::WordLists::builtin()
+        .get("time.future_cues")
+        .iter()
+        .any(|c| window.contains(c.as_str()))
 }
 
 /// The value of a time rule's match at `start` of `text`: `spans` are its
