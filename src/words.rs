@@ -121,6 +121,17 @@ mod tests {
             "relations.party_former",
             "relations.party_both",
             "time.future_cues",
+            "entities.alias_cues",
+            "entities.industry_words",
+            "entities.company_forms",
+            "entities.company_form_marks",
+            "entities.legal_forms",
+            "entities.generic_cores",
+            "entities.count_starts",
+            "relations_named.legal_forms",
+            "relations_named.government_endings",
+            "relations_named.exchange_endings",
+            "relations_named.group_suffixes",
         ] {
             assert!(!parsed.get(name).is_empty(), "{name}");
         }

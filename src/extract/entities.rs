@@ -12,13 +12,17 @@ use crate::document::EntityType;
 use crate::lexicon::Lexicon;
 use crate::rules::EntityHit;
 use crate::segment::Token;
+use crate::words::WordLists;
 
 fn intro() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         // right after the name: (以下简称“X”) / ，下称X / 简称为X
-        Regex::new(r#"^\s*[(（,，]?\s*(?:以下简称|以下称|下称|简称为|简称)\s*[:：为]?\s*["“「『]?(?P<a>[\p{Han}A-Za-z0-9]{1,12})["”」』]?"#)
-            .expect("static regex")
+        let cues = alternation("entities.alias_cues");
+        Regex::new(&format!(
+            r#"^\s*[(（,，]?\s*(?:{cues})\s*[:：为]?\s*["“「『]?(?P<a>[\p{{Han}}A-Za-z0-9]{{1,12}})["”」』]?"#
+        ))
+        .expect("escaped words make a valid regex")
     })
 }
 
@@ -75,14 +79,13 @@ pub(crate) fn link_aliases(
 fn company_tail() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"(?:(?:电子商务|网络科技|信息技术|信息科技|数据科技|智能科技|科技|技术|网络|信息|数据|",
-            r"贸易|商贸|投资|管理|咨询|服务|实业|发展|传媒|文化|电子|软件|智能|新能源|能源|医药|",
-            r"生物|金融|资产|供应链|物流|餐饮|房地产|置业|建设|工程|汽车|互联网|控股|集团|股份|",
-            r"国际|中国|电器|食品|制药|材料|设备|机械|半导体)*)",
-            r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司)(?:\(有限合伙\))?$"
+        Regex::new(&format!(
+            "(?:(?:{})*)(?:{})(?:{})?$",
+            alternation("entities.industry_words"),
+            alternation("entities.company_forms"),
+            alternation("entities.company_form_marks"),
         ))
-        .expect("static regex")
+        .expect("escaped words make a valid regex")
     })
 }
 
@@ -125,17 +128,25 @@ fn distinctive_part<'t>(name: &'t str, lexicon: &Lexicon) -> Option<&'t str> {
 /// (商业信息公司, 银行集团, 四大集团): it names nothing, and its mentions
 /// elsewhere (商业银行, 四大街) are no company.
 fn is_generic_core(core: &str) -> bool {
-    const KINDS: &[&str] = &[
-        "商业", "银行", "信息", "国际", "中国", "全国", "地方", "城市", "农村", "国有", "民营",
-        "外资", "合资", "股份", "投资", "金融", "贸易", "实业", "企业", "工业", "农业", "建筑",
-        "房产", "地产", "影视", "文化", "科技", "电子", "网络", "物流", "能源", "医药", "保险",
-        "证券", "基金", "信托",
-    ];
-    KINDS.contains(&core)
-        || core.starts_with([
-            '两', '二', '三', '四', '五', '六', '七', '八', '九', '十', '几', '各', '本', '该',
-            '这', '那', '某', '其',
-        ])
+    let words = WordLists::builtin();
+    words
+        .get("entities.generic_cores")
+        .iter()
+        .any(|k| k == core)
+        || words
+            .get("entities.count_starts")
+            .iter()
+            .any(|c| core.starts_with(c.as_str()))
+}
+
+/// The words of list `name`, escaped, as a regex alternation in their order.
+fn alternation(name: &str) -> String {
+    WordLists::builtin()
+        .get(name)
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// Every mention of a company's distinctive part that no entity covers
@@ -332,10 +343,8 @@ fn is_han(c: char) -> bool {
 fn legal_form() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r"(?:股份有限公司|有限责任公司|有限公司|集团有限公司|集团股份有限公司|集团公司|集团)$",
-        )
-        .expect("static regex")
+        Regex::new(&format!("(?:{})$", alternation("entities.legal_forms")))
+            .expect("escaped words make a valid regex")
     })
 }
 

@@ -10,32 +10,25 @@ use crate::document::{EntityType, Predicate};
 use crate::lexicon::Lexicon;
 use crate::rules::{EntityHit, RelationHit};
 use crate::segment::CLAUSE_MARKS;
-
-/// Legal forms that name no unit of their own.
-const LEGAL_FORMS: &[&str] = &[
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "股份公司",
-    "公司",
-    "股份",
-    "控股",
-    "集团",
-];
+use crate::words::WordLists;
 
 /// A government body names no company group (国务院, 发改委, 商务部).
 fn is_government(name: &str) -> bool {
-    ["委员会", "务院", "政府", "委", "部", "局", "厅", "署"]
-        .iter()
-        .any(|s| name.ends_with(s))
+    ends_with_one_of(name, "relations_named.government_endings")
 }
 
 /// An exchange or an association named like a company (上海证券交易所 and
 /// 上海证券) is none of its units.
 fn is_exchange_or_association(name: &str) -> bool {
-    ["交易所", "协会", "学会", "研究会", "商会", "联合会"]
+    ends_with_one_of(name, "relations_named.exchange_endings")
+}
+
+/// Whether `name` ends with a word of the list `list`.
+fn ends_with_one_of(name: &str, list: &str) -> bool {
+    WordLists::builtin()
+        .get(list)
         .iter()
-        .any(|s| name.ends_with(s))
+        .any(|s| name.ends_with(s.as_str()))
 }
 
 fn is_group_name(name: &str) -> bool {
@@ -44,14 +37,8 @@ fn is_group_name(name: &str) -> bool {
 
 /// A group's name without the word that makes it a group.
 fn group_core(name: &str) -> (&str, bool) {
-    for suffix in [
-        "集团有限公司",
-        "集团股份有限公司",
-        "控股集团",
-        "集团公司",
-        "集团",
-    ] {
-        if let Some(core) = name.strip_suffix(suffix) {
+    for suffix in WordLists::builtin().get("relations_named.group_suffixes") {
+        if let Some(core) = name.strip_suffix(suffix.as_str()) {
             if core.chars().count() >= 2 {
                 return (core, true);
             }
@@ -113,9 +100,10 @@ pub(crate) fn subsidiaries_by_name(
                 // more besides a legal form (波音公司, 北汽股份, 加多宝集团 are
                 // the same company); not another group, not another name
                 // (two names run together are a pair, not a unit)
-                let qualifier = LEGAL_FORMS
+                let qualifier = WordLists::builtin()
+                    .get("relations_named.legal_forms")
                     .iter()
-                    .find_map(|f| rest.strip_suffix(f))
+                    .find_map(|f| rest.strip_suffix(f.as_str()))
                     .unwrap_or(rest);
                 let qualifies = !is_group_name(cname)
                     && qualifier.chars().count() >= 2
