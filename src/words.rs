@@ -132,6 +132,7 @@ mod tests {
             "relations_named.government_endings",
             "relations_named.exchange_endings",
             "relations_named.group_suffixes",
+            "time_parts_of_day.words",
         ] {
             assert!(!parsed.get(name).is_empty(), "{name}");
         }

@@ -43,19 +43,39 @@ pub(crate) enum PartOfDay {
 }
 
 impl PartOfDay {
+    /// A TIMEX3 code (MO, AF, EV, NI), an am/pm mark, or a word of the list
+    /// `time_parts_of_day.words` (`data/words/words.toml`).
     pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
-            "MO" | "上午" | "上半天" => PartOfDay::Morning,
-            "早上" | "早晨" | "清晨" | "早" | "朝早" => PartOfDay::EarlyMorning,
-            "AF" | "下午" | "午后" | "中午" | "晏昼" | "pm" | "PM" | "p" | "P" => {
-                PartOfDay::Afternoon
-            }
-            "EV" | "晚上" | "晚间" | "傍晚" | "今晚" | "夜里" | "晚" => {
-                PartOfDay::Evening
-            }
-            "am" | "AM" | "a" | "A" => PartOfDay::Morning,
-            "NI" | "凌晨" | "夜间" | "深夜" | "半夜" => PartOfDay::Night,
-            _ => return None,
+            "MO" | "am" | "AM" | "a" | "A" => PartOfDay::Morning,
+            "AF" | "pm" | "PM" | "p" | "P" => PartOfDay::Afternoon,
+            "EV" => PartOfDay::Evening,
+            "NI" => PartOfDay::Night,
+            "early" => PartOfDay::EarlyMorning,
+            word => return Self::words().get(word).copied(),
+        })
+    }
+
+    /// The words for parts of the day, read once from the word lists.
+    fn words() -> &'static rustc_hash::FxHashMap<String, PartOfDay> {
+        static WORDS: std::sync::OnceLock<rustc_hash::FxHashMap<String, PartOfDay>> =
+            std::sync::OnceLock::new();
+        WORDS.get_or_init(|| {
+            crate::words::WordLists::builtin()
+                .tagged("time_parts_of_day.words")
+                .into_iter()
+                .filter_map(|(w, code)| {
+                    let pod = match code.as_str() {
+                        "MO" => PartOfDay::Morning,
+                        "AF" => PartOfDay::Afternoon,
+                        "EV" => PartOfDay::Evening,
+                        "NI" => PartOfDay::Night,
+                        "early" => PartOfDay::EarlyMorning,
+                        _ => return None,
+                    };
+                    Some((w, pod))
+                })
+                .collect()
         })
     }
 
