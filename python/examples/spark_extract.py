@@ -13,6 +13,7 @@ Needs PySpark (4.x wants Java 17 or later) and pyarrow.
 """
 
 import argparse
+import os
 import sys
 
 import zhextract
@@ -56,6 +57,9 @@ def main(argv=None, spark=None):
     if own:
         from pyspark.sql import SparkSession
 
+        # local workers run this interpreter (the one zhextract is installed
+        # in) unless the environment names another
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         spark = (
             SparkSession.builder.master(args.master)
             .appName("zhextract")
