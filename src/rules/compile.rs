@@ -124,6 +124,13 @@ pub struct RuleTest {
     pub(crate) def: TestDef,
 }
 
+impl RuleTest {
+    /// The case as the file states it.
+    pub(crate) fn def(&self) -> &TestDef {
+        &self.def
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) rules: Vec<Rule>,

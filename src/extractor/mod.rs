@@ -14,6 +14,8 @@ use crate::document::{
 };
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
+mod rule_tests;
+
 use crate::pipeline::{self, Stage, Work};
 use crate::relation_model::RelationModel;
 use crate::rules::{EntityHit, Input, RuleSet, RuleTest};
@@ -491,7 +493,7 @@ impl Extractor {
                 continue;
             }
             failures.extend(
-                t.check(self)
+                rule_tests::check(t, self)
                     .into_iter()
                     .map(|m| format!("{}:{}: {m}", t.file, t.line)),
             );
