@@ -3,26 +3,23 @@
 //! (normalize -> convert -> fold -> later stages) and maps every span back to
 //! the original input through one composed [`OffsetMap`](crate::text::OffsetMap).
 
-use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use crate::config::{Reference, TimeBias};
-use crate::document::{
-    Diagnostic, DocDateSource, Document, Entity, Mention, TimeExpr, Token, Triple,
-};
+use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicon;
+mod assemble;
 mod rule_tests;
 
 use crate::pipeline::{self, Stage, Work};
 use crate::relation_model::RelationModel;
-use crate::rules::{EntityHit, Input, RuleSet, RuleTest};
+use crate::rules::{Input, RuleSet, RuleTest};
 use crate::segment::Tokenizer;
 use crate::text::{
-    fold_for_matching, AutoConverter, CharIndex, Convert, Normalizer, OffsetMap, OpenccConverter,
-    Variant,
+    fold_for_matching, AutoConverter, Convert, Normalizer, OffsetMap, OpenccConverter, Variant,
 };
 
 /// Default limit on input size: 256 MiB.
@@ -469,13 +466,25 @@ impl fmt::Debug for Extractor {
     }
 }
 
-/// The text later stages work on, with its map back to the input.
-#[allow(dead_code)] // read by the segmentation and rule stages
-pub(crate) struct Analysis<'a> {
-    /// Simplified, annotation-free, width-folded text.
-    pub(crate) text: Cow<'a, str>,
-    /// `text` position -> input byte offset.
+/// The text the stages work on, with what preparing it found.
+pub(crate) struct Prepared {
+    /// Simplified, annotation-free (the document's `simplified`).
+    pub(crate) converted: String,
+    /// `converted` folded for matching, when folding changed it.
+    pub(crate) folded: Option<String>,
+    /// Position in the stages' text -> input byte offset.
     pub(crate) map: OffsetMap,
+    /// Annotations, garbled runs and the like (diagnostics).
+    pub(crate) findings: Vec<crate::text::Finding>,
+    /// Input ranges of garbled runs.
+    pub(crate) garbled: Vec<std::ops::Range<usize>>,
+}
+
+impl Prepared {
+    /// The text the stages read.
+    pub(crate) fn text(&self) -> &str {
+        self.folded.as_deref().unwrap_or(&self.converted)
+    }
 }
 
 impl Extractor {
@@ -574,6 +583,25 @@ impl Extractor {
                 limit,
             });
         }
+        let prepared = self.prepare(text);
+        let given = reference.or(opts.reference);
+        let mut work = Work::new(
+            text,
+            prepared.text(),
+            &prepared.map,
+            &prepared.garbled,
+            given,
+            opts.time_bias,
+        );
+        for stage in &self.inner.stages {
+            stage.run(&mut work)?;
+        }
+        Ok(assemble::document(self, text, &prepared, given, work))
+    }
+
+    /// The text the stages read: normalized (annotations out), converted to
+    /// Simplified, folded for matching, with one map back to the input.
+    fn prepare(&self, text: &str) -> Prepared {
         let mut normalized = self.inner.normalizer.normalize(text);
         let mut converted = self.inner.converter.convert(&normalized.text);
         let map = converted.map.compose(&normalized.map);
@@ -583,157 +611,16 @@ impl Extractor {
         drop(std::mem::take(&mut normalized.text));
         drop(std::mem::take(&mut normalized.map));
         drop(std::mem::take(&mut converted.map));
-        let analysis = match fold_for_matching(&converted.text) {
-            Some((folded, fold_map)) => Analysis {
-                text: Cow::Owned(folded),
-                map: fold_map.compose(&map),
-            },
-            None => Analysis {
-                text: Cow::Borrowed(converted.text.as_str()),
-                map,
-            },
+        let (folded, map) = match fold_for_matching(&converted.text) {
+            Some((folded, fold_map)) => (Some(folded), fold_map.compose(&map)),
+            None => (None, map),
         };
-
-        let given = reference.or(opts.reference);
-        let mut work = Work::new(
-            text,
-            &analysis.text,
-            &analysis.map,
-            &normalized.garbled,
-            given,
-            opts.time_bias,
-        );
-        for stage in &self.inner.stages {
-            stage.run(&mut work)?;
+        Prepared {
+            converted: converted.text,
+            folded,
+            map,
+            findings: normalized.findings,
+            garbled: normalized.garbled,
         }
-        let detected = work.detected;
-        let reference = given.or(detected);
-        let garbled =
-            |s: usize, e: usize| normalized.garbled.iter().any(|g| s < g.end && g.start < e);
-        // the tokens are big (32 bytes each); unless the caller wants them,
-        // they go before the Document's strings are made
-        let tokens = if opts.include_tokens {
-            Some(std::mem::take(&mut work.tokens))
-        } else {
-            None
-        };
-        let hits = std::mem::take(&mut work.hits);
-        let found_times = std::mem::take(&mut work.times);
-        drop(work);
-
-        let index = CharIndex::new(text);
-        let mention = |h: &EntityHit| -> Mention {
-            let (s, e) = analysis.map.span(h.start, h.end);
-            Mention {
-                text: text[s..e].to_string(),
-                normalized: analysis.text[h.start..h.end].to_string(),
-                canonical: h.canonical.clone(),
-                kind: h.kind.clone(),
-                span: index.span(s, e),
-            }
-        };
-        let mut entities = Vec::with_capacity(hits.entities.len());
-        for h in &hits.entities {
-            let m = mention(h);
-            if garbled(m.span.start, m.span.end) {
-                continue;
-            }
-            entities.push(Entity {
-                text: m.text,
-                normalized: m.normalized,
-                canonical: m.canonical,
-                kind: m.kind,
-                span: m.span,
-                source: if h.alias {
-                    "alias".to_string()
-                } else if h.rule == EntityHit::NO_RULE {
-                    "pass:person_names".to_string()
-                } else if h.rule == EntityHit::FROM_STAGE {
-                    "stage".to_string()
-                } else {
-                    format!("rule:{}", self.inner.rules.rule_id(h.rule))
-                },
-            });
-        }
-        let mut times = Vec::with_capacity(found_times.len());
-        for h in &found_times {
-            let (s, e) = analysis.map.span(h.start, h.end);
-            if garbled(s, e) {
-                continue;
-            }
-            let v = &h.value;
-            times.push(TimeExpr {
-                text: text[s..e].to_string(),
-                kind: v.kind,
-                value: v.value.clone(),
-                grain: v.grain,
-                range: v.range,
-                relative: v.relative,
-                modifier: v.modifier,
-                span: index.span(s, e),
-            });
-        }
-        let mut triples = Vec::with_capacity(hits.relations.len());
-        for h in &hits.relations {
-            let (subject, object) = (mention(&h.subject), mention(&h.object));
-            if garbled(subject.span.start, subject.span.end)
-                || garbled(object.span.start, object.span.end)
-            {
-                continue;
-            }
-            let (s, e) = analysis.map.span(h.sentence.start, h.sentence.end);
-            triples.push(Triple {
-                subject,
-                predicate: h.predicate.clone(),
-                verb: h.verb.clone(),
-                object,
-                value: h.value.clone(),
-                negated: h.negated,
-                hedged: h.hedged,
-                sentence: index.span(s, e),
-                rule: match h.origin {
-                    Some(o) => o.to_string(),
-                    None => self.inner.rules.rule_id(h.rule).to_string(),
-                },
-            });
-        }
-        let diagnostics = normalized
-            .findings
-            .iter()
-            .map(|f| Diagnostic {
-                kind: f.kind.clone(),
-                span: index.span(f.range.start, f.range.end),
-                message: f.message.clone(),
-            })
-            .collect();
-        let (doc_date, doc_date_source) = match (given, detected) {
-            (Some(r), _) => (Some(r.datetime.date()), DocDateSource::Given),
-            (None, Some(r)) => (Some(r.datetime.date()), DocDateSource::Detected),
-            (None, None) => (None, DocDateSource::None),
-        };
-        Ok(Document {
-            id: None,
-            doc_date,
-            reference: reference.map(|r| r.datetime),
-            doc_date_source,
-            simplified: opts.include_simplified.then(|| converted.text.clone()),
-            entities,
-            times,
-            triples,
-            diagnostics,
-            tokens: tokens.map(|tokens| {
-                tokens
-                    .iter()
-                    .map(|t| {
-                        let (s, e) = analysis.map.span(t.start(), t.end());
-                        Token {
-                            text: text[s..e].to_string(),
-                            pos: t.pos.to_string(),
-                            span: index.span(s, e),
-                        }
-                    })
-                    .collect()
-            }),
-        })
     }
 }
