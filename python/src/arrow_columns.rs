@@ -35,15 +35,13 @@ fn s(x: &str) -> Val {
     Val::Str(Some(x.to_string()))
 }
 
-fn span(sp: &Span, prefix: &str) -> Vec<(String, Val)> {
-    vec![
-        (format!("{prefix}start"), Val::Int(sp.start as i64)),
-        (format!("{prefix}end"), Val::Int(sp.end as i64)),
-        (
-            format!("{prefix}char_start"),
-            Val::Int(sp.char_start as i64),
-        ),
-        (format!("{prefix}char_end"), Val::Int(sp.char_end as i64)),
+/// A span's four offsets, in the order of `item_fields`.
+fn span(sp: &Span) -> [Val; 4] {
+    [
+        Val::Int(sp.start as i64),
+        Val::Int(sp.end as i64),
+        Val::Int(sp.char_start as i64),
+        Val::Int(sp.char_end as i64),
     ]
 }
 
@@ -105,20 +103,21 @@ fn item_fields(column: &str) -> Fields {
     Fields::from(f)
 }
 
-fn rows_of(column: &str, doc: &Document) -> Vec<Vec<(String, Val)>> {
+/// The values of each item of `column`, in the order of `item_fields`.
+fn rows_of(column: &str, doc: &Document) -> Vec<Vec<Val>> {
     match column {
         "entities" => doc
             .entities
             .iter()
             .map(|e| {
                 let mut r = vec![
-                    ("text".into(), s(&e.text)),
-                    ("normalized".into(), s(&e.normalized)),
-                    ("canonical".into(), s(&e.canonical)),
-                    ("type".into(), s(e.kind.as_str())),
-                    ("source".into(), s(&e.source)),
+                    s(&e.text),
+                    s(&e.normalized),
+                    s(&e.canonical),
+                    s(e.kind.as_str()),
+                    s(&e.source),
                 ];
-                r.extend(span(&e.span, ""));
+                r.extend(span(&e.span));
                 r
             })
             .collect(),
@@ -127,25 +126,16 @@ fn rows_of(column: &str, doc: &Document) -> Vec<Vec<(String, Val)>> {
             .iter()
             .map(|t| {
                 let mut r = vec![
-                    ("text".into(), s(&t.text)),
-                    ("kind".into(), s(t.kind.as_str())),
-                    ("value".into(), Val::Str(t.value.clone())),
-                    ("grain".into(), Val::Str(t.grain.as_ref().and_then(name))),
-                    (
-                        "range_from".into(),
-                        Val::Str(t.range.map(|r| r.from.to_string())),
-                    ),
-                    (
-                        "range_to".into(),
-                        Val::Str(t.range.map(|r| r.to.to_string())),
-                    ),
-                    ("relative".into(), Val::Bool(t.relative)),
-                    (
-                        "mod".into(),
-                        Val::Str(t.modifier.map(|m| m.as_str().to_string())),
-                    ),
+                    s(&t.text),
+                    s(t.kind.as_str()),
+                    Val::Str(t.value.clone()),
+                    Val::Str(t.grain.as_ref().and_then(name)),
+                    Val::Str(t.range.map(|r| r.from.to_string())),
+                    Val::Str(t.range.map(|r| r.to.to_string())),
+                    Val::Bool(t.relative),
+                    Val::Str(t.modifier.map(|m| m.as_str().to_string())),
                 ];
-                r.extend(span(&t.span, ""));
+                r.extend(span(&t.span));
                 r
             })
             .collect(),
@@ -154,26 +144,26 @@ fn rows_of(column: &str, doc: &Document) -> Vec<Vec<(String, Val)>> {
             .iter()
             .map(|t| {
                 let mut r = vec![
-                    ("subject".into(), s(&t.subject.text)),
-                    ("subject_canonical".into(), s(&t.subject.canonical)),
-                    ("subject_type".into(), s(t.subject.kind.as_str())),
+                    s(&t.subject.text),
+                    s(&t.subject.canonical),
+                    s(t.subject.kind.as_str()),
                 ];
-                r.extend(span(&t.subject.span, "subject_"));
+                r.extend(span(&t.subject.span));
                 r.extend([
-                    ("predicate".into(), s(&t.predicate.to_string())),
-                    ("verb".into(), s(&t.verb)),
-                    ("object".into(), s(&t.object.text)),
-                    ("object_canonical".into(), s(&t.object.canonical)),
-                    ("object_type".into(), s(t.object.kind.as_str())),
+                    s(&t.predicate.to_string()),
+                    s(&t.verb),
+                    s(&t.object.text),
+                    s(&t.object.canonical),
+                    s(t.object.kind.as_str()),
                 ]);
-                r.extend(span(&t.object.span, "object_"));
+                r.extend(span(&t.object.span));
                 r.extend([
-                    ("value".into(), Val::Str(t.value.clone())),
-                    ("negated".into(), Val::Bool(t.negated)),
-                    ("hedged".into(), Val::Bool(t.hedged)),
-                    ("rule".into(), s(&t.rule)),
+                    Val::Str(t.value.clone()),
+                    Val::Bool(t.negated),
+                    Val::Bool(t.hedged),
+                    s(&t.rule),
                 ]);
-                r.extend(span(&t.sentence, "sentence_"));
+                r.extend(span(&t.sentence));
                 r
             })
             .collect(),
@@ -181,11 +171,8 @@ fn rows_of(column: &str, doc: &Document) -> Vec<Vec<(String, Val)>> {
             .diagnostics
             .iter()
             .map(|d| {
-                let mut r = vec![
-                    ("kind".into(), Val::Str(name(&d.kind))),
-                    ("message".into(), s(&d.message)),
-                ];
-                r.extend(span(&d.span, ""));
+                let mut r = vec![Val::Str(name(&d.kind)), s(&d.message)];
+                r.extend(span(&d.span));
                 r
             })
             .collect(),
@@ -204,7 +191,7 @@ fn list_column(column: &str, docs: &[Result<Document, String>]) -> Result<ArrayR
     for doc in docs {
         if let Ok(doc) = doc {
             for row in rows_of(column, doc) {
-                for (i, (_, v)) in row.into_iter().enumerate() {
+                for (i, v) in row.into_iter().enumerate() {
                     match v {
                         Val::Str(x) => strs[i].push(x),
                         Val::Int(x) => ints[i].push(x),

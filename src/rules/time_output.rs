@@ -46,13 +46,18 @@ impl PartOfDay {
     /// A TIMEX3 code (MO, AF, EV, NI), an am/pm mark, or a word of the list
     /// `time_parts_of_day.words` (`data/words/words.toml`).
     pub(crate) fn parse(s: &str) -> Option<Self> {
-        Some(match s {
+        Self::from_code(s).or_else(|| Self::words().get(s).copied())
+    }
+
+    /// A TIMEX3 code, an am/pm mark, or `early` (the code of the word list).
+    fn from_code(code: &str) -> Option<Self> {
+        Some(match code {
             "MO" | "am" | "AM" | "a" | "A" => PartOfDay::Morning,
             "AF" | "pm" | "PM" | "p" | "P" => PartOfDay::Afternoon,
             "EV" => PartOfDay::Evening,
             "NI" => PartOfDay::Night,
             "early" => PartOfDay::EarlyMorning,
-            word => return Self::words().get(word).copied(),
+            _ => return None,
         })
     }
 
@@ -64,17 +69,7 @@ impl PartOfDay {
             crate::words::WordLists::builtin()
                 .tagged("time_parts_of_day.words")
                 .into_iter()
-                .filter_map(|(w, code)| {
-                    let pod = match code.as_str() {
-                        "MO" => PartOfDay::Morning,
-                        "AF" => PartOfDay::Afternoon,
-                        "EV" => PartOfDay::Evening,
-                        "NI" => PartOfDay::Night,
-                        "early" => PartOfDay::EarlyMorning,
-                        _ => return None,
-                    };
-                    Some((w, pod))
-                })
+                .filter_map(|(w, code)| Some((w, Self::from_code(&code)?)))
                 .collect()
         })
     }

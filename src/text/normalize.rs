@@ -604,65 +604,68 @@ fn touches_han(input: &str, r: &Range<usize>) -> bool {
 /// assert_eq!(map.span(3, 14), (4, 18));
 /// ```
 pub fn fold_for_matching(text: &str) -> Option<(String, OffsetMap)> {
-    let foldable = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}';
-    let fold = |c: char| {
-        if c == '\u{3000}' {
-            ' '
-        } else if foldable(c) {
-            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-        } else {
-            c
-        }
-    };
-    let chars: Vec<(usize, char)> = text.char_indices().map(|(i, c)| (i, fold(c))).collect();
-    let gaps = digit_han_gaps(&chars);
-    if gaps.is_empty() && !text.chars().any(foldable) {
+    let gaps = digit_han_gaps(text);
+    if gaps.is_empty() && !text.chars().any(is_foldable) {
         return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut map = OffsetMapBuilder::new();
     let mut gap = gaps.iter().peekable();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        while gap.peek().is_some_and(|g| g.end <= k) {
+    for (i, orig) in text.char_indices() {
+        while gap.peek().is_some_and(|g| g.end <= i) {
             gap.next();
         }
-        if gap.peek().is_some_and(|g| g.contains(&k)) {
+        if gap.peek().is_some_and(|g| g.contains(&i)) {
             continue;
         }
-        let width = text[i..].chars().next().map_or(1, char::len_utf8);
+        let c = fold_char(orig);
         out.push(c);
-        if c.len_utf8() == width {
-            map.push_linear(i, width);
+        if c.len_utf8() == orig.len_utf8() {
+            map.push_linear(i, orig.len_utf8());
         } else {
-            map.push_atomic(i, i + width, c.len_utf8());
+            map.push_atomic(i, i + orig.len_utf8(), c.len_utf8());
         }
     }
     Some((out, map.finish()))
 }
 
-/// Index ranges (into `chars`) of the runs of one or two spaces with an ASCII
-/// digit on one side and a Han character on the other.
-fn digit_han_gaps(chars: &[(usize, char)]) -> Vec<Range<usize>> {
+/// Full-width ASCII forms and the ideographic space.
+fn is_foldable(c: char) -> bool {
+    ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}'
+}
+
+/// `c` as matching reads it: full-width forms as ASCII.
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        c if is_foldable(c) => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        c => c,
+    }
+}
+
+/// Byte ranges of the runs of one or two spaces (after folding) with an
+/// ASCII digit on one side and a Han character on the other.
+fn digit_han_gaps(text: &str) -> Vec<Range<usize>> {
     let is_han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c == '〇';
     let mut gaps = Vec::new();
-    let mut k = 1;
-    while k < chars.len() {
-        if chars[k].1 != ' ' && chars[k].1 != '\u{A0}' {
-            k += 1;
+    // the char before the current run of spaces; the run's start and length
+    let mut prev: Option<char> = None;
+    let mut run: Option<(usize, usize)> = None;
+    for (i, c) in text.char_indices() {
+        let c = fold_char(c);
+        if c == ' ' || c == '\u{A0}' {
+            run = Some(run.map_or((i, 1), |(s, n)| (s, n + 1)));
             continue;
         }
-        let start = k;
-        while k < chars.len() && (chars[k].1 == ' ' || chars[k].1 == '\u{A0}') {
-            k += 1;
+        if let Some((start, n)) = run.take() {
+            let fits = prev.is_some_and(|p| {
+                (p.is_ascii_digit() && is_han(c)) || (is_han(p) && c.is_ascii_digit())
+            });
+            if n <= 2 && fits {
+                gaps.push(start..i);
+            }
         }
-        if k - start > 2 || k == chars.len() {
-            continue;
-        }
-        let (before, after) = (chars[start - 1].1, chars[k].1);
-        if (before.is_ascii_digit() && is_han(after)) || (is_han(before) && after.is_ascii_digit())
-        {
-            gaps.push(start..k);
-        }
+        prev = Some(c);
     }
     gaps
 }
