@@ -275,11 +275,8 @@ impl Stage for Rules {
     fn run(&self, work: &mut Work<'_>) -> Result<()> {
         let seed = std::mem::take(&mut work.hits);
         let w: &Work<'_> = work;
-        let names = crate::extract::person_names::NameContext {
-            text: w.text,
-            tokens: &w.tokens,
-            tokenizer: &self.tokenizer,
-        };
+        let names =
+            crate::extract::person_names::NameContext::new(w.text, &w.tokens, &self.tokenizer);
         let blocked = |s: usize, e: usize| w.blocked(s, e);
         let mut link = |entities: &mut Vec<EntityHit>| {
             // names completed first, so that their repeats are linked whole

@@ -69,6 +69,12 @@ fn data() -> &'static NameData {
     })
 }
 
+/// A byte range of the text.
+struct Span {
+    start: usize,
+    end: usize,
+}
+
 /// Marks between the names of a list.
 const LIST_MARKS: &[char] = &['、', '与', '和', '及'];
 
@@ -78,12 +84,37 @@ fn is_han(c: char) -> bool {
 
 /// What the pass needs to see of the document.
 pub(crate) struct NameContext<'a, 't> {
-    pub(crate) text: &'a str,
-    pub(crate) tokens: &'t [Token<'a>],
-    pub(crate) tokenizer: &'a Tokenizer,
+    text: &'a str,
+    tokens: &'t [Token<'a>],
+    tokenizer: &'a Tokenizer,
+    /// The ends of the cue words among the tokens, found once: the pass
+    /// runs more than once on a document, its tokens stay.
+    cue_ends: OnceLock<Vec<usize>>,
 }
 
-impl NameContext<'_, '_> {
+impl<'a, 't> NameContext<'a, 't> {
+    /// The context of a document's text and tokens.
+    pub(crate) fn new(text: &'a str, tokens: &'t [Token<'a>], tokenizer: &'a Tokenizer) -> Self {
+        NameContext {
+            text,
+            tokens,
+            tokenizer,
+            cue_ends: OnceLock::new(),
+        }
+    }
+
+    /// Where the tokens that are cue words end, ascending.
+    fn cue_ends(&self) -> &[usize] {
+        self.cue_ends.get_or_init(|| {
+            let cues = &data().cues;
+            self.tokens
+                .iter()
+                .filter(|t| cues.contains(t.text))
+                .map(|t| t.end())
+                .collect()
+        })
+    }
+
     /// The token that starts at byte `at`, if one does.
     fn token_at(&self, at: usize) -> Option<&Token<'_>> {
         let i = self.tokens.partition_point(|t| t.start() < at);
@@ -188,10 +219,15 @@ pub(crate) fn complete_person_names(
 
     // 1. a surname + one given char completed
     for i in 0..entities.len() {
-        let x = entities[i].clone();
+        let x = &entities[i];
         if x.kind != EntityType::Person || x.alias {
             continue;
         }
+        let x = (x.start, x.end);
+        let x = Span {
+            start: x.0,
+            end: x.1,
+        };
         let name = &cx.text[x.start..x.end];
         if name.chars().count() != 2 {
             continue;
@@ -217,12 +253,7 @@ pub(crate) fn complete_person_names(
         .filter(|e| e.kind == EntityType::Title)
         .map(|e| e.end)
         .collect();
-    cue_ends.extend(
-        cx.tokens
-            .iter()
-            .filter(|t| data().cues.contains(t.text))
-            .map(|t| t.end()),
-    );
+    cue_ends.extend_from_slice(cx.cue_ends());
     // the next name of a list of persons (张三与李四, 张三、李四)
     for e in entities.iter().filter(|e| e.kind == EntityType::Person) {
         let rest = &cx.text[e.end..];

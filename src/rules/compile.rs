@@ -167,6 +167,11 @@ pub(crate) struct Inner {
     pub(crate) word_regexes: Vec<Vec<usize>>,
     /// Whether a regex runs only where its gate words are (else over the text).
     pub(crate) regex_gated: Vec<bool>,
+    /// The other sets of gate words a gated regex needs: a sentence must
+    /// hold one word of each (ids ascending).
+    pub(crate) regex_also: Vec<Vec<Vec<u32>>>,
+    /// The same for word-anchored patterns.
+    pub(crate) pattern_also: Vec<Vec<Vec<u32>>>,
 }
 
 /// Compiled extraction rules: built once, shared (`Arc`), immutable.
@@ -600,6 +605,19 @@ impl Compiler {
                 )
             })
             .collect();
+        // the other sets of words a word-anchored pattern needs
+        let pattern_also: Vec<Vec<Vec<u32>>> = self
+            .patterns
+            .iter()
+            .zip(&anchors)
+            .map(|(p, anchor)| {
+                let Anchor::Words(first) = anchor else {
+                    return Vec::new();
+                };
+                let sets = pattern_clauses(&p.elems, &self.shared.vocab);
+                also_sets(first, sets, &mut anchor_words, &mut word_ids)
+            })
+            .collect();
         // regexes are gated the same way: run only over the sentences that
         // hold one of the literals every match contains
         let regex_gates: Vec<Option<Vec<usize>>> = self
@@ -617,6 +635,24 @@ impl Compiler {
             }
         }
         let regex_gated = regex_gates.iter().map(Option::is_some).collect();
+        // the other sets a gated regex needs, checked in each sentence its
+        // first set lets through
+        let regex_also: Vec<Vec<Vec<u32>>> = self
+            .regexes
+            .iter()
+            .zip(&regex_gates)
+            .map(|(re, gate)| match gate {
+                Some(first) => also_sets(
+                    first,
+                    regex_clauses(re.as_str()),
+                    &mut anchor_words,
+                    &mut word_ids,
+                ),
+                None => Vec::new(),
+            })
+            .collect();
+        // words of those sets are gate words too, found by nothing else
+        word_regexes.resize(anchor_words.len(), Vec::new());
         let anchor_ac = if anchor_words.is_empty() {
             None
         } else {
@@ -698,6 +734,8 @@ impl Compiler {
                 other_patterns,
                 word_regexes,
                 regex_gated,
+                regex_also,
+                pattern_also,
             }),
         })
     }
@@ -1161,6 +1199,33 @@ fn anchor_of(
     fallback
 }
 
+/// The sets of gate words other than `first` (the anchor) that a finder
+/// needs, as ascending ids.
+fn also_sets(
+    first: &[usize],
+    sets: Vec<Vec<String>>,
+    words: &mut Vec<String>,
+    ids: &mut FxHashMap<String, usize>,
+) -> Vec<Vec<u32>> {
+    let mut first: Vec<u32> = first.iter().map(|&w| w as u32).collect();
+    first.sort_unstable();
+    let mut out: Vec<Vec<u32>> = sets
+        .into_iter()
+        .map(|set| {
+            let mut set: Vec<u32> = intern(set, words, ids)
+                .into_iter()
+                .map(|w| w as u32)
+                .collect();
+            set.sort_unstable();
+            set
+        })
+        .filter(|set| *set != first)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The ids of `lits` in the shared list of gate words, added where new.
 fn intern(
     lits: Vec<String>,
@@ -1201,6 +1266,12 @@ fn literal_rank(v: &[String]) -> (usize, std::cmp::Reverse<usize>) {
 /// Literals one of which every match of the regex `src` contains (the most
 /// selective such set, as for patterns), if its syntax tells.
 pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::Parser::new().parse(src).ok()?;
+    regex_literals_of(&hir).filter(gate_worthy)
+}
+
+/// [`regex_literals`] of a parsed regex (unfiltered).
+fn regex_literals_of(h: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::{Class, Hir, HirKind};
     fn required(h: &Hir) -> Option<Vec<String>> {
         match h.kind() {
@@ -1240,9 +1311,42 @@ pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
             _ => None,
         }
     }
-    let hir = regex_syntax::Parser::new().parse(src).ok()?;
-    // whitespace can lie between sentences, where a gate word is not looked for
-    required(&hir).filter(|v| !v.is_empty() && v.iter().all(|l| !l.trim().is_empty()))
+    required(h)
+}
+
+/// Whether a set of literals can gate: whitespace can lie between
+/// sentences, where a gate word is not looked for.
+fn gate_worthy(v: &Vec<String>) -> bool {
+    !v.is_empty() && v.iter().all(|l| !l.trim().is_empty())
+}
+
+/// Every set of literals of which each match of the regex `src` contains
+/// one (a conjunction: `\d+年\d+月` needs 年 and 月), as far as its syntax
+/// tells; empty if it tells nothing. The gate runs a regex only in the
+/// sentences that hold a literal of each set.
+pub(crate) fn regex_clauses(src: &str) -> Vec<Vec<String>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn clauses(h: &Hir, out: &mut Vec<Vec<String>>) {
+        match h.kind() {
+            HirKind::Capture(c) => clauses(&c.sub, out),
+            HirKind::Repetition(r) if r.min >= 1 => clauses(&r.sub, out),
+            HirKind::Concat(subs) => subs.iter().for_each(|s| clauses(s, out)),
+            _ => {
+                if let Some(v) = regex_literals_of(h) {
+                    out.push(v);
+                }
+            }
+        }
+    }
+    let Ok(hir) = regex_syntax::Parser::new().parse(src) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    clauses(&hir, &mut out);
+    out.retain(gate_worthy);
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The most words one condition may give the gate automaton (the generated
@@ -1255,64 +1359,66 @@ const MAX_GATE_WORDS: usize = 2000;
 /// (longer words are rarer), then by fewer literals.
 fn literals_of(elems: &[Elem], vocab: &Vocab) -> Option<Vec<String>> {
     let mut best: Option<Vec<String>> = None;
-    for e in elems {
-        let found = match e {
+    for v in pattern_clauses(elems, vocab) {
+        if best
+            .as_ref()
+            .is_none_or(|b| literal_rank(&v) > literal_rank(b))
+        {
+            best = Some(v);
+        }
+    }
+    best
+}
+
+/// Every set of literals of which each match of `elems` contains one: one
+/// set per required element that tells (for an item, the rarest of its
+/// conditions'; for alternatives, the union of theirs), in element order.
+fn pattern_clauses(elems: &[Elem], vocab: &Vocab) -> Vec<Vec<String>> {
+    elems
+        .iter()
+        .filter_map(|e| match e {
             Elem::Item { conds, min, .. } if *min > 0 => conds
                 .iter()
-                .filter_map(|c| match c {
-                    Cond::Text(t) if !vocab.word(*t).is_empty() => {
-                        Some(vec![vocab.word(*t).to_string()])
-                    }
-                    // a long word list gates nothing (its words are everywhere) and
-                    // would make the shared automaton big: such a pattern falls back
-                    // to its entity or lexicon anchor
-                    Cond::Words(w) if w.len() <= MAX_GATE_WORDS => {
-                        let mut v: Vec<String> = w
-                            .ids()
-                            .into_iter()
-                            .map(|id| vocab.word(id).to_string())
-                            .collect();
-                        v.sort();
-                        (!v.is_empty() && v.iter().all(|l| !l.is_empty())).then_some(v)
-                    }
-                    // an item's text is a piece of its sentence: what the
-                    // item's regex needs, the sentence holds
-                    Cond::Regex(r) => {
-                        regex_literals(r.as_str()).filter(|v| v.len() <= MAX_GATE_WORDS)
-                    }
-                    _ => None,
-                })
+                .filter_map(|c| cond_literals(c, vocab))
                 .max_by(|a, b| literal_rank(a).cmp(&literal_rank(b))),
             Elem::Alt { alts, min, .. } if *min > 0 => {
                 let mut all = Vec::new();
-                let mut every = true;
                 for alt in alts {
-                    match literals_of(alt, vocab) {
-                        Some(v) => all.extend(v),
-                        None => {
-                            every = false;
-                            break;
-                        }
-                    }
+                    all.extend(literals_of(alt, vocab)?);
                 }
-                (every && !all.is_empty()).then(|| {
+                (!all.is_empty()).then(|| {
                     all.sort();
                     all.dedup();
                     all
                 })
             }
             _ => None,
-        };
-        if let Some(v) = found {
-            if best
-                .as_ref()
-                .is_none_or(|b| literal_rank(&v) > literal_rank(b))
-            {
-                best = Some(v);
-            }
+        })
+        .collect()
+}
+
+/// The literals one of which an item's text holds where the condition
+/// holds, if it tells.
+fn cond_literals(c: &Cond, vocab: &Vocab) -> Option<Vec<String>> {
+    match c {
+        Cond::Text(t) if !vocab.word(*t).is_empty() => Some(vec![vocab.word(*t).to_string()]),
+        // a long word list gates nothing (its words are everywhere) and
+        // would make the shared automaton big: such a pattern falls back
+        // to its entity or lexicon anchor
+        Cond::Words(w) if w.len() <= MAX_GATE_WORDS => {
+            let mut v: Vec<String> = w
+                .ids()
+                .into_iter()
+                .map(|id| vocab.word(id).to_string())
+                .collect();
+            v.sort();
+            (!v.is_empty() && v.iter().all(|l| !l.is_empty())).then_some(v)
         }
+        // an item's text is a piece of its sentence: what the
+        // item's regex needs, the sentence holds
+        Cond::Regex(r) => regex_literals(r.as_str()).filter(|v| v.len() <= MAX_GATE_WORDS),
+        _ => None,
     }
-    best
 }
 
 /// One time field's source, compiled.

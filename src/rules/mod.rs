@@ -330,6 +330,19 @@ fn gated_captures<'h>(
     out
 }
 
+/// Whether the ascending word ids `present` hold one of the ascending `set`.
+fn holds_one(present: &[u32], set: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < present.len() && j < set.len() {
+        match present[i].cmp(&set[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
 /// The byte after the char at `at` (or one past the end).
 fn next_char(text: &str, at: usize) -> usize {
     at + text[at..].chars().next().map_or(1, char::len_utf8)
@@ -429,12 +442,17 @@ impl RuleSet {
         for k in 0..n_sent {
             for &w in present_in(k) {
                 for &rid in &r.word_regexes[w as usize] {
-                    if regex_sentences[rid].last() != Some(&(k as u32)) {
+                    if regex_sentences[rid].last() != Some(&(k as u32))
+                        && (std::env::var_os("NOALSO").is_some() || r.regex_also[rid]
+                            .iter()
+                            .all(|set| holds_one(present_in(k), set)))
+                    {
                         regex_sentences[rid].push(k as u32);
                     }
                 }
             }
         }
+        if std::env::var("ZZ").is_ok() { let tot: usize = regex_sentences.iter().map(|v| v.len()).sum(); let also: usize = r.regex_also.iter().filter(|v| !v.is_empty()).count(); let ungated = r.regex_gated.iter().filter(|g| !**g).count(); eprintln!("regex-sentence pairs {tot} regexes {} with-extra {also} ungated {ungated} sentences {n_sent}", r.regexes.len()); }
         // lexicon entries of the tokens, looked up once for all stages
         let look = Lookup {
             lexicon: r.uses_lexicon.then_some(input.lexicon),
@@ -458,7 +476,10 @@ impl RuleSet {
             let mut found = Candidates::default();
             let pats = &r.stage_patterns[si];
             if !pats.is_empty() {
+                // the sentence each pattern was last taken in, or refused
+                // in (a gate word of its is missing)
                 let mut seen = vec![usize::MAX; r.patterns.len()];
+                let mut refused = vec![usize::MAX; r.patterns.len()];
                 let mut cands: Vec<usize> = Vec::new();
                 // start items of each candidate pattern in the sentence
                 let mut starts: Vec<Vec<u32>> = vec![Vec::new(); r.patterns.len()];
@@ -468,9 +489,16 @@ impl RuleSet {
                     for &w in present_in(k) {
                         let w = w as usize;
                         for &pid in &r.word_patterns[si][w] {
-                            if seen[pid] != k {
-                                seen[pid] = k;
-                                cands.push(pid);
+                            if seen[pid] != k && refused[pid] != k {
+                                if r.pattern_also[pid]
+                                    .iter()
+                                    .all(|set| holds_one(present_in(k), set))
+                                {
+                                    seen[pid] = k;
+                                    cands.push(pid);
+                                } else {
+                                    refused[pid] = k;
+                                }
                             }
                         }
                     }
@@ -560,6 +588,8 @@ impl RuleSet {
                     }
                 }
             }
+            let _trx = std::time::Instant::now();
+            let mut _ncalls = 0usize;
             for &rid in &r.regex_order[si] {
                 let Some(rules) = r.stage_regexes[si].get(&rid) else {
                     continue;
@@ -625,6 +655,7 @@ impl RuleSet {
                     }
                 }
             }
+            if std::env::var_os("ZZ").is_some() { eprintln!("stage {si} regex {:?}", _trx.elapsed()); }
             let Candidates {
                 entities: mut cand_e,
                 times: mut cand_t,

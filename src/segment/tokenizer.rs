@@ -87,6 +87,8 @@ struct RepairWords {
     /// Bodies jieba joins with the title held in them (协会会长), the words
     /// first, then the one-char departments (详规处处长).
     bodies: Vec<String>,
+    /// Each body's place in `bodies` (the first one a word starts with wins).
+    body_rank: FxHashMap<String, usize>,
     /// The chars a place's name ends with that say its level (市长, 县长).
     place_levels: Vec<char>,
     /// Chars jieba's HMM glues before an unknown name, and their tags.
@@ -105,14 +107,20 @@ impl RepairWords {
                 .filter(|_| c.next().is_none())
                 .map(|c| (c, Tag::of(&t)))
         };
+        let bodies: Vec<String> = words
+            .get("segment.body_words")
+            .iter()
+            .chain(words.get("segment.body_chars"))
+            .cloned()
+            .collect();
+        let mut body_rank = FxHashMap::default();
+        for (rank, body) in bodies.iter().enumerate() {
+            body_rank.entry(body.clone()).or_insert(rank);
+        }
         RepairWords {
             compound_suffixes: words.get("segment.compound_suffixes").to_vec(),
-            bodies: words
-                .get("segment.body_words")
-                .iter()
-                .chain(words.get("segment.body_chars"))
-                .cloned()
-                .collect(),
+            bodies,
+            body_rank,
             place_levels: words.chars("segment.place_levels"),
             glued_particles: words
                 .tagged("segment.glued_particles")
@@ -305,11 +313,17 @@ impl Tokenizer {
     /// as the two; false if it is not one. The title then stands next to
     /// the person's name, and the body next to its own name.
     fn split_body_title<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
-        let Some(body) = self
-            .repair
-            .bodies
-            .iter()
-            .find(|b| token.text.starts_with(b.as_str()))
+        // of the bodies the word starts with, the first in list order (a
+        // map by text, not a scan of the list: this runs on every token)
+        let Some(body) = token
+            .text
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain(std::iter::once(token.text.len()))
+            .filter_map(|end| self.repair.body_rank.get(&token.text[..end]))
+            .min()
+            .map(|&rank| &self.repair.bodies[rank])
         else {
             return false;
         };
