@@ -443,16 +443,15 @@ impl RuleSet {
             for &w in present_in(k) {
                 for &rid in &r.word_regexes[w as usize] {
                     if regex_sentences[rid].last() != Some(&(k as u32))
-                        && (std::env::var_os("NOALSO").is_some() || r.regex_also[rid]
+                        && r.regex_also[rid]
                             .iter()
-                            .all(|set| holds_one(present_in(k), set)))
+                            .all(|set| holds_one(present_in(k), set))
                     {
                         regex_sentences[rid].push(k as u32);
                     }
                 }
             }
         }
-        if std::env::var("ZZ").is_ok() { let tot: usize = regex_sentences.iter().map(|v| v.len()).sum(); let also: usize = r.regex_also.iter().filter(|v| !v.is_empty()).count(); let ungated = r.regex_gated.iter().filter(|g| !**g).count(); eprintln!("regex-sentence pairs {tot} regexes {} with-extra {also} ungated {ungated} sentences {n_sent}", r.regexes.len()); }
         // lexicon entries of the tokens, looked up once for all stages
         let look = Lookup {
             lexicon: r.uses_lexicon.then_some(input.lexicon),
@@ -588,8 +587,6 @@ impl RuleSet {
                     }
                 }
             }
-            let _trx = std::time::Instant::now();
-            let mut _ncalls = 0usize;
             for &rid in &r.regex_order[si] {
                 let Some(rules) = r.stage_regexes[si].get(&rid) else {
                     continue;
@@ -655,7 +652,6 @@ impl RuleSet {
                     }
                 }
             }
-            if std::env::var_os("ZZ").is_some() { eprintln!("stage {si} regex {:?}", _trx.elapsed()); }
             let Candidates {
                 entities: mut cand_e,
                 times: mut cand_t,
