@@ -5,6 +5,7 @@
 //! the text.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
@@ -263,13 +264,34 @@ impl RuleSet {
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before
-        .rfind('\n')
-        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
-        + 1;
-    (line, col)
+    LineIndex::new(text).line_col(text, offset)
+}
+
+/// Where the lines of a file begin, found once: the place of each of a
+/// file's hundreds of rules is then a binary search, not a count of the
+/// lines before it.
+struct LineIndex {
+    /// The byte offsets of the file's newlines.
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        LineIndex {
+            newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
+        }
+    }
+
+    /// The line and column (from 1, in chars) of byte `offset` of `text`.
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let n = self.newlines.partition_point(|&i| i < offset);
+        let line_start = if n == 0 { 0 } else { self.newlines[n - 1] + 1 };
+        let col = text
+            .get(line_start..offset)
+            .map_or(0, |l| l.chars().count());
+        (n + 1, col + 1)
+    }
 }
 
 #[derive(Default)]
@@ -328,8 +350,9 @@ impl Compiler {
         let file_idx = self.files.len();
         self.files.push(name.to_string());
         let macros = &parsed.macros;
+        let lines = LineIndex::new(text);
         for spanned in &parsed.rules {
-            let (line, col) = line_col(text, spanned.span().start);
+            let (line, col) = lines.line_col(text, spanned.span().start);
             let def = spanned.get_ref();
             let ctx = Ctx {
                 file: name,
@@ -342,7 +365,7 @@ impl Compiler {
             self.places.push((file_idx, line, col));
         }
         for t in parsed.tests {
-            let (line, _) = line_col(text, t.span().start);
+            let (line, _) = lines.line_col(text, t.span().start);
             self.tests.push(RuleTest {
                 file: name.to_string(),
                 line,
@@ -593,6 +616,7 @@ impl Compiler {
             .collect();
         let mut anchor_words: Vec<String> = Vec::new();
         let mut word_ids: FxHashMap<String, usize> = FxHashMap::default();
+        let facts = RegexFacts::default();
         let anchors: Vec<Anchor> = self
             .patterns
             .iter()
@@ -600,6 +624,7 @@ impl Compiler {
                 anchor_of(
                     &p.elems,
                     &self.shared.vocab,
+                    &facts,
                     &mut anchor_words,
                     &mut word_ids,
                 )
@@ -614,7 +639,7 @@ impl Compiler {
                 let Anchor::Words(first) = anchor else {
                     return Vec::new();
                 };
-                let sets = pattern_clauses(&p.elems, &self.shared.vocab);
+                let sets = pattern_clauses(&p.elems, &self.shared.vocab, &facts);
                 also_sets(first, sets, &mut anchor_words, &mut word_ids)
             })
             .collect();
@@ -624,7 +649,8 @@ impl Compiler {
             .regexes
             .iter()
             .map(|re| {
-                regex_literals(re.as_str())
+                facts
+                    .literals(re.as_str())
                     .map(|lits| intern(lits, &mut anchor_words, &mut word_ids))
             })
             .collect();
@@ -644,7 +670,7 @@ impl Compiler {
             .map(|(re, gate)| match gate {
                 Some(first) => also_sets(
                     first,
-                    regex_clauses(re.as_str()),
+                    facts.clauses(re.as_str()),
                     &mut anchor_words,
                     &mut word_ids,
                 ),
@@ -1171,10 +1197,11 @@ fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) ->
 fn anchor_of(
     elems: &[Elem],
     vocab: &Vocab,
+    facts: &RegexFacts,
     words: &mut Vec<String>,
     ids: &mut FxHashMap<String, usize>,
 ) -> Anchor {
-    if let Some(lits) = literals_of(elems, vocab) {
+    if let Some(lits) = literals_of(elems, vocab, facts) {
         return Anchor::Words(intern(lits, words, ids));
     }
     let mut fallback = Anchor::Always;
@@ -1265,6 +1292,7 @@ fn literal_rank(v: &[String]) -> (usize, std::cmp::Reverse<usize>) {
 
 /// Literals one of which every match of the regex `src` contains (the most
 /// selective such set, as for patterns), if its syntax tells.
+#[cfg(test)]
 pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::Parser::new().parse(src).ok()?;
     regex_literals_of(&hir).filter(gate_worthy)
@@ -1314,6 +1342,44 @@ fn regex_literals_of(h: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     required(h)
 }
 
+/// What the gates need to know of each regex source (its rarest set of
+/// literals, every set), from one parse, kept for the sources met again:
+/// a condition's regex is asked about once per pattern that has it, and
+/// parsing a time regex with its Unicode classes costs more than using it.
+#[derive(Default)]
+struct RegexFacts {
+    memo: std::cell::RefCell<FxHashMap<String, Rc<(Option<Vec<String>>, Vec<Vec<String>>)>>>,
+}
+
+impl RegexFacts {
+    fn of(&self, src: &str) -> Rc<(Option<Vec<String>>, Vec<Vec<String>>)> {
+        if let Some(f) = self.memo.borrow().get(src) {
+            return Rc::clone(f);
+        }
+        let facts = Rc::new(match regex_syntax::Parser::new().parse(src) {
+            Ok(hir) => (
+                regex_literals_of(&hir).filter(gate_worthy),
+                clauses_of(&hir),
+            ),
+            Err(_) => (None, Vec::new()),
+        });
+        self.memo
+            .borrow_mut()
+            .insert(src.to_string(), Rc::clone(&facts));
+        facts
+    }
+
+    /// [`regex_literals`], remembered.
+    fn literals(&self, src: &str) -> Option<Vec<String>> {
+        self.of(src).0.clone()
+    }
+
+    /// [`regex_clauses`], remembered.
+    fn clauses(&self, src: &str) -> Vec<Vec<String>> {
+        self.of(src).1.clone()
+    }
+}
+
 /// Whether a set of literals can gate: whitespace can lie between
 /// sentences, where a gate word is not looked for.
 fn gate_worthy(v: &Vec<String>) -> bool {
@@ -1324,7 +1390,15 @@ fn gate_worthy(v: &Vec<String>) -> bool {
 /// one (a conjunction: `\d+年\d+月` needs 年 and 月), as far as its syntax
 /// tells; empty if it tells nothing. The gate runs a regex only in the
 /// sentences that hold a literal of each set.
+#[cfg(test)]
 pub(crate) fn regex_clauses(src: &str) -> Vec<Vec<String>> {
+    regex_syntax::Parser::new()
+        .parse(src)
+        .map_or_else(|_| Vec::new(), |hir| clauses_of(&hir))
+}
+
+/// [`regex_clauses`] of a parsed regex.
+fn clauses_of(hir: &regex_syntax::hir::Hir) -> Vec<Vec<String>> {
     use regex_syntax::hir::{Hir, HirKind};
     fn clauses(h: &Hir, out: &mut Vec<Vec<String>>) {
         match h.kind() {
@@ -1338,11 +1412,8 @@ pub(crate) fn regex_clauses(src: &str) -> Vec<Vec<String>> {
             }
         }
     }
-    let Ok(hir) = regex_syntax::Parser::new().parse(src) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    clauses(&hir, &mut out);
+    clauses(hir, &mut out);
     out.retain(gate_worthy);
     out.sort();
     out.dedup();
@@ -1357,9 +1428,9 @@ const MAX_GATE_WORDS: usize = 2000;
 /// says so: the required element (an item, or alternatives that each have
 /// literals) whose literals are the rarest, judged by their shortest literal
 /// (longer words are rarer), then by fewer literals.
-fn literals_of(elems: &[Elem], vocab: &Vocab) -> Option<Vec<String>> {
+fn literals_of(elems: &[Elem], vocab: &Vocab, facts: &RegexFacts) -> Option<Vec<String>> {
     let mut best: Option<Vec<String>> = None;
-    for v in pattern_clauses(elems, vocab) {
+    for v in pattern_clauses(elems, vocab, facts) {
         if best
             .as_ref()
             .is_none_or(|b| literal_rank(&v) > literal_rank(b))
@@ -1373,18 +1444,18 @@ fn literals_of(elems: &[Elem], vocab: &Vocab) -> Option<Vec<String>> {
 /// Every set of literals of which each match of `elems` contains one: one
 /// set per required element that tells (for an item, the rarest of its
 /// conditions'; for alternatives, the union of theirs), in element order.
-fn pattern_clauses(elems: &[Elem], vocab: &Vocab) -> Vec<Vec<String>> {
+fn pattern_clauses(elems: &[Elem], vocab: &Vocab, facts: &RegexFacts) -> Vec<Vec<String>> {
     elems
         .iter()
         .filter_map(|e| match e {
             Elem::Item { conds, min, .. } if *min > 0 => conds
                 .iter()
-                .filter_map(|c| cond_literals(c, vocab))
+                .filter_map(|c| cond_literals(c, vocab, facts))
                 .max_by(|a, b| literal_rank(a).cmp(&literal_rank(b))),
             Elem::Alt { alts, min, .. } if *min > 0 => {
                 let mut all = Vec::new();
                 for alt in alts {
-                    all.extend(literals_of(alt, vocab)?);
+                    all.extend(literals_of(alt, vocab, facts)?);
                 }
                 (!all.is_empty()).then(|| {
                     all.sort();
@@ -1399,7 +1470,7 @@ fn pattern_clauses(elems: &[Elem], vocab: &Vocab) -> Vec<Vec<String>> {
 
 /// The literals one of which an item's text holds where the condition
 /// holds, if it tells.
-fn cond_literals(c: &Cond, vocab: &Vocab) -> Option<Vec<String>> {
+fn cond_literals(c: &Cond, vocab: &Vocab, facts: &RegexFacts) -> Option<Vec<String>> {
     match c {
         Cond::Text(t) if !vocab.word(*t).is_empty() => Some(vec![vocab.word(*t).to_string()]),
         // a long word list gates nothing (its words are everywhere) and
@@ -1416,7 +1487,9 @@ fn cond_literals(c: &Cond, vocab: &Vocab) -> Option<Vec<String>> {
         }
         // an item's text is a piece of its sentence: what the
         // item's regex needs, the sentence holds
-        Cond::Regex(r) => regex_literals(r.as_str()).filter(|v| v.len() <= MAX_GATE_WORDS),
+        Cond::Regex(r) => facts
+            .literals(r.as_str())
+            .filter(|v| v.len() <= MAX_GATE_WORDS),
         _ => None,
     }
 }

@@ -1365,4 +1365,21 @@ mod tests {
         assert_eq!(lits(r"\p{Han}+"), None);
         assert_eq!(lits(r"(?:年)?\d+"), None);
     }
+
+    #[test]
+    fn regex_clauses_are_every_set_a_match_needs() {
+        let sets = |s: &str| compile::regex_clauses(s);
+        let v = |w: &[&str]| w.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            sets(r"(?P<y>\d+)年(?P<m>\d+)月"),
+            vec![v(&["年"]), v(&["月"])]
+        );
+        assert_eq!(
+            sets(r"(?:今年|去年)(?P<m>\d+)月(?:底)?"),
+            vec![v(&["今年", "去年"]), v(&["月"])]
+        );
+        // an optional part needs nothing, a repeated one what it repeats
+        assert_eq!(sets(r"(?:号)?(?:季度)+"), vec![v(&["季度"])]);
+        assert!(sets(r"\p{Han}+").is_empty());
+    }
 }
