@@ -1295,7 +1295,7 @@ fn literal_rank(v: &[String]) -> (usize, std::cmp::Reverse<usize>) {
 #[cfg(test)]
 pub(crate) fn regex_literals(src: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::Parser::new().parse(src).ok()?;
-    regex_literals_of(&hir).filter(gate_worthy)
+    regex_literals_of(&hir).filter(|v| gate_worthy(v))
 }
 
 /// [`regex_literals`] of a parsed regex (unfiltered).
@@ -1348,17 +1348,20 @@ fn regex_literals_of(h: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
 /// parsing a time regex with its Unicode classes costs more than using it.
 #[derive(Default)]
 struct RegexFacts {
-    memo: std::cell::RefCell<FxHashMap<String, Rc<(Option<Vec<String>>, Vec<Vec<String>>)>>>,
+    memo: std::cell::RefCell<FxHashMap<String, Rc<GateFacts>>>,
 }
 
+/// A regex's rarest set of gate literals, and every set it needs.
+type GateFacts = (Option<Vec<String>>, Vec<Vec<String>>);
+
 impl RegexFacts {
-    fn of(&self, src: &str) -> Rc<(Option<Vec<String>>, Vec<Vec<String>>)> {
+    fn of(&self, src: &str) -> Rc<GateFacts> {
         if let Some(f) = self.memo.borrow().get(src) {
             return Rc::clone(f);
         }
         let facts = Rc::new(match regex_syntax::Parser::new().parse(src) {
             Ok(hir) => (
-                regex_literals_of(&hir).filter(gate_worthy),
+                regex_literals_of(&hir).filter(|v| gate_worthy(v)),
                 clauses_of(&hir),
             ),
             Err(_) => (None, Vec::new()),
@@ -1382,7 +1385,7 @@ impl RegexFacts {
 
 /// Whether a set of literals can gate: whitespace can lie between
 /// sentences, where a gate word is not looked for.
-fn gate_worthy(v: &Vec<String>) -> bool {
+fn gate_worthy(v: &[String]) -> bool {
     !v.is_empty() && v.iter().all(|l| !l.trim().is_empty())
 }
 
@@ -1414,7 +1417,7 @@ fn clauses_of(hir: &regex_syntax::hir::Hir) -> Vec<Vec<String>> {
     }
     let mut out = Vec::new();
     clauses(hir, &mut out);
-    out.retain(gate_worthy);
+    out.retain(|v| gate_worthy(v));
     out.sort();
     out.dedup();
     out
