@@ -308,12 +308,14 @@ impl Pattern {
         starts: &[u32],
     ) -> Vec<(usize, usize, Caps)> {
         let mut out = Vec::new();
-        // what the first item must be is checked before any backtracking starts
+        // what the first item must be is checked before any backtracking
+        // starts (and before the search's buffers are made: most calls
+        // find no start that passes)
         let first = self.first.as_ref();
         let mut search = Search {
             items,
-            steps: Vec::with_capacity(8),
-            caps: vec![None; self.cap_names.len()],
+            steps: Vec::new(),
+            caps: Vec::new(),
             budget: BUDGET,
             best: None,
             shortest: self.shortest,
@@ -333,6 +335,9 @@ impl Pattern {
                 continue;
             }
             search.best = None;
+            if search.caps.len() != self.cap_names.len() {
+                search.caps = vec![None; self.cap_names.len()];
+            }
             search.caps.iter_mut().for_each(|c| *c = None);
             search.budget = BUDGET;
             search.steps.clear();
