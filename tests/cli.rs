@@ -159,6 +159,33 @@ fn bad_jsonl_line_is_reported_and_the_rest_processed() {
 }
 
 #[test]
+fn bad_jsonl_records_are_reported_by_line_and_skipped_nothing_else_lost() {
+    let long = format!("{{\"id\": \"long\", \"text\": \"{}\"}}", "长".repeat(4000));
+    let mut input = Vec::new();
+    input.extend_from_slice("{\"id\": \"a\", \"text\": \"甲公司收购乙公司。\"}\n".as_bytes());
+    input.extend_from_slice(b"{\"id\": \"bad\", \"text\": \"\xff\xfe\"}\n");
+    input.extend_from_slice(long.as_bytes());
+    input.push(b'\n');
+    // NUL is text (JSON writes it \u0000): the record is kept
+    input.extend_from_slice("{\"id\": \"nul\", \"text\": \"空\\u0000字符\"}\n".as_bytes());
+    // the last line has no newline
+    input.extend_from_slice("{\"id\": \"z\", \"text\": \"去年7月14日\"}".as_bytes());
+    let out = run(&["--jsonl", "--max-record-bytes", "4096"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let ids: Vec<_> = lines(&out)
+        .iter()
+        .map(|d| d["id"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(ids, ["a", "nul", "z"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<stdin>:2: not UTF-8"), "{err}");
+    assert!(
+        err.contains("<stdin>:3: record longer than 4096 bytes"),
+        "{err}"
+    );
+}
+
+#[test]
 fn unreadable_and_non_utf8_files_fail_at_the_end_but_others_are_processed() {
     let dir = std::env::temp_dir().join(format!("zhextract-cli-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("sub")).unwrap();

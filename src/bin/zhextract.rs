@@ -62,6 +62,10 @@ struct Args {
     /// Input is JSON Lines {"id", "text", "doc_date"?}; one output line per input line.
     #[arg(long)]
     jsonl: bool,
+    /// Longest JSON Lines record read, in bytes: a longer line is reported
+    /// by its number and skipped without being held in memory.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    max_record_bytes: usize,
     /// How bare months and weekdays resolve.
     #[arg(long, value_name = "past|future|nearest", default_value = "past")]
     time_bias: String,
@@ -237,7 +241,11 @@ fn run(args: &Args) -> Result<bool, String> {
     };
     let work: Box<dyn Iterator<Item = Work>> = if args.inputs.is_empty() {
         if args.jsonl {
-            Box::new(jsonl_records(io::stdin().lock(), "<stdin>".to_string()))
+            Box::new(jsonl_records(
+                io::stdin().lock(),
+                "<stdin>".to_string(),
+                args.max_record_bytes,
+            ))
         } else {
             let mut bytes = Vec::new();
             if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
@@ -253,7 +261,11 @@ fn run(args: &Args) -> Result<bool, String> {
                 .flat_map(|path| -> Box<dyn Iterator<Item = Work>> {
                     let name = path.display().to_string();
                     match std::fs::File::open(&path) {
-                        Ok(f) => Box::new(jsonl_records(io::BufReader::new(f), name)),
+                        Ok(f) => Box::new(jsonl_records(
+                            io::BufReader::new(f),
+                            name,
+                            args.max_record_bytes,
+                        )),
                         Err(e) => Box::new(std::iter::once(Work::Line(name, Err(e.to_string())))),
                     }
                 }),
@@ -397,42 +409,108 @@ fn process(ex: &Extractor, format: Format, work: Work) -> Done {
 }
 
 /// The records of a JSON Lines stream, read as they are needed; blank lines
-/// are skipped, a line that is not UTF-8 or not a record is an error item.
-fn jsonl_records(reader: impl BufRead + 'static, name: String) -> impl Iterator<Item = Work> {
-    reader
-        .split(b'\n')
-        // a read error ends the stream (after it is reported)
-        .scan(false, |failed, line| {
-            if *failed {
-                return None;
+/// are skipped, a line that is not UTF-8, not a record or longer than
+/// `limit` bytes is an error item.
+fn jsonl_records(
+    reader: impl BufRead + 'static,
+    name: String,
+    limit: usize,
+) -> impl Iterator<Item = Work> {
+    BoundedLines {
+        reader,
+        limit,
+        failed: false,
+    }
+    .enumerate()
+    .filter_map(move |(n, line)| {
+        let what = format!("{name}:{}", n + 1);
+        let line = match line {
+            Ok(Some(l)) => l,
+            Ok(None) => {
+                return Some(Work::Line(
+                    what,
+                    Err(format!(
+                        "record longer than {limit} bytes (--max-record-bytes)"
+                    )),
+                ))
             }
-            *failed = line.is_err();
-            Some(line)
-        })
-        .enumerate()
-        .filter_map(move |(n, line)| {
-            let what = format!("{name}:{}", n + 1);
-            let line = match line {
-                Ok(l) => l,
-                Err(e) => return Some(Work::Line(what, Err(e.to_string()))),
-            };
-            let text = match std::str::from_utf8(&line) {
-                Ok(s) => s.trim_end_matches('\r'),
+            Err(e) => return Some(Work::Line(what, Err(e.to_string()))),
+        };
+        let text = match std::str::from_utf8(&line) {
+            Ok(s) => s.trim_end_matches('\r'),
+            Err(e) => {
+                return Some(Work::Line(
+                    what,
+                    Err(format!("not UTF-8 at byte {}", e.valid_up_to())),
+                ))
+            }
+        };
+        if text.trim().is_empty() {
+            return None;
+        }
+        Some(Work::Line(
+            what,
+            serde_json::from_str::<JsonlRecord>(text).map_err(|e| e.to_string()),
+        ))
+    })
+}
+
+/// The lines of a stream, each at most `limit` bytes held: a longer line is
+/// read through and dropped (`Ok(None)`), so memory stays bounded whatever
+/// the input. A read error ends the stream after it is given.
+struct BoundedLines<R> {
+    reader: R,
+    limit: usize,
+    failed: bool,
+}
+
+impl<R: BufRead> Iterator for BoundedLines<R> {
+    type Item = io::Result<Option<Vec<u8>>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let mut line = Vec::new();
+        let mut too_long = false;
+        let mut read_any = false;
+        loop {
+            let buf = match self.reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    return Some(Work::Line(
-                        what,
-                        Err(format!("not UTF-8 at byte {}", e.valid_up_to())),
-                    ))
+                    self.failed = true;
+                    return Some(Err(e));
                 }
             };
-            if text.trim().is_empty() {
-                return None;
+            if buf.is_empty() {
+                // the end: a last line without its newline still counts
+                if !read_any {
+                    return None;
+                }
+                break;
             }
-            Some(Work::Line(
-                what,
-                serde_json::from_str::<JsonlRecord>(text).map_err(|e| e.to_string()),
-            ))
-        })
+            read_any = true;
+            let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[..i], Some(i + 1)),
+                None => (buf, None),
+            };
+            if !too_long {
+                if line.len() + chunk.len() > self.limit {
+                    too_long = true;
+                    line = Vec::new();
+                } else {
+                    line.extend_from_slice(chunk);
+                }
+            }
+            let used = done.unwrap_or(buf.len());
+            self.reader.consume(used);
+            if done.is_some() {
+                break;
+            }
+        }
+        Some(Ok((!too_long).then_some(line)))
+    }
 }
 
 /// A file, or the `*.txt` files under a folder in path order.
