@@ -16,7 +16,7 @@ use toml::Spanned;
 use super::format::{
     ElemDef, FieldDef, IntOrCapture, RuleDef, RuleFile, RuleKind, TestDef, TimeOut,
 };
-use super::pattern::{Cond, Elem, Pattern, StartIndex, Vocab, WordSet};
+use super::pattern::{Cond, Elem, ItemRegex, Pattern, StartIndex, Vocab, WordSet};
 use super::time_output::{Anaphora, Calendar, Field, PartOfDay, PodSource, TimeSpec, WordMap};
 use crate::document::{EntityType, Grain, Predicate, TimeKind, TimeMod};
 use crate::error::{Error, Result};
@@ -318,6 +318,8 @@ struct Shared {
     vocab: Vocab,
     /// Whether a condition consults the lexicon.
     uses_lexicon: bool,
+    /// The memo slot of each distinct item regex (see `pattern::RegexMemo`).
+    item_regex_slots: FxHashMap<String, Option<u8>>,
 }
 
 struct Ctx<'a> {
@@ -1036,7 +1038,20 @@ fn conds_of(
     // cheap tests first: a regex runs only on items that pass the rest
     if let Some(r) = &e.regex {
         let r = with_fragments(r, ctx)?;
-        conds.push(Cond::Regex(build_regex(&format!("^(?:{r})$"), ctx)?));
+        let src = format!("^(?:{r})$");
+        let slots = shared.item_regex_slots.len();
+        let slot = match shared.item_regex_slots.get(&src) {
+            Some(&slot) => slot,
+            None => {
+                let slot = u8::try_from(slots).ok().filter(|&s| s < 128);
+                shared.item_regex_slots.insert(src.clone(), slot);
+                slot
+            }
+        };
+        conds.push(Cond::Regex(ItemRegex {
+            regex: build_regex(&src, ctx)?,
+            slot,
+        }));
     }
     if let Some(n) = &e.not {
         if shapes_items(n) || n.end {
@@ -1491,7 +1506,7 @@ fn cond_literals(c: &Cond, vocab: &Vocab, facts: &RegexFacts) -> Option<Vec<Stri
         // an item's text is a piece of its sentence: what the
         // item's regex needs, the sentence holds
         Cond::Regex(r) => facts
-            .literals(r.as_str())
+            .literals(r.regex.as_str())
             .filter(|v| v.len() <= MAX_GATE_WORDS),
         _ => None,
     }

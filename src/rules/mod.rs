@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use self::compile::{Anchor, Canonical, Inner, Output, Verb};
 pub use self::compile::{RuleSet, RuleTest};
-use self::pattern::Item;
+use self::pattern::{Item, RegexMemo};
 use crate::document::{EntityType, Predicate, TimeKind};
 use crate::lexicon::Lexicon;
 use crate::segment::{Tag, Token};
@@ -755,6 +755,7 @@ fn build_items<'t>(
                 time: None,
                 lex: None,
                 word: look.word(&text[e.start..e.end]),
+                regex_memo: RegexMemo::default(),
             });
         }
     }
@@ -784,6 +785,7 @@ fn build_items<'t>(
                 time: Some((i, t.kind)),
                 lex: None,
                 word: look.word(&text[t.start..t.end]),
+                regex_memo: RegexMemo::default(),
             });
         }
     }
@@ -841,6 +843,7 @@ fn piece<'t>(text: &'t str, a: usize, b: usize, pos: Tag, look: &Lookup<'t>) -> 
         time: None,
         lex,
         word,
+        regex_memo: RegexMemo::default(),
     }
 }
 

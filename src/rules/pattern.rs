@@ -24,6 +24,38 @@ pub(crate) struct Item<'t> {
     /// The text's number in the rules' [`Vocab`] ([`Vocab::NONE`]: a word
     /// no condition names).
     pub(crate) word: u32,
+    /// The answers of the item regexes tried on it so far.
+    pub(crate) regex_memo: RegexMemo,
+}
+
+/// What the first 128 item regexes (by [`ItemRegex`] slot) said of one
+/// item: the patterns of a sentence ask the same regex of the same item
+/// again and again (macros repeat conditions across rules, backtracking
+/// revisits items), and a regex search on a two-char word costs hundreds of
+/// instructions where a bit test costs a few.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RegexMemo {
+    asked: std::cell::Cell<u128>,
+    matched: std::cell::Cell<u128>,
+}
+
+impl RegexMemo {
+    /// The remembered answer of `slot` on `text`, or `compute`d now and kept.
+    fn answer(&self, slot: Option<u8>, compute: impl FnOnce() -> bool) -> bool {
+        let Some(slot) = slot else {
+            return compute();
+        };
+        let bit = 1u128 << slot;
+        if self.asked.get() & bit != 0 {
+            return self.matched.get() & bit != 0;
+        }
+        let m = compute();
+        self.asked.set(self.asked.get() | bit);
+        if m {
+            self.matched.set(self.matched.get() | bit);
+        }
+        m
+    }
 }
 
 impl<'t> Item<'t> {
@@ -42,6 +74,7 @@ impl<'t> Item<'t> {
             time: None,
             lex,
             word,
+            regex_memo: RegexMemo::default(),
         }
     }
 }
@@ -175,6 +208,14 @@ impl TagSet {
     }
 }
 
+/// A regex an item's whole text must match (`^(?:…)$`), with the slot its
+/// answers take in an item's [`RegexMemo`] (the first 128 distinct ones).
+#[derive(Debug, Clone)]
+pub(crate) struct ItemRegex {
+    pub(crate) regex: Regex,
+    pub(crate) slot: Option<u8>,
+}
+
 /// A condition on one item.
 #[derive(Debug, Clone)]
 pub(crate) enum Cond {
@@ -182,7 +223,7 @@ pub(crate) enum Cond {
     Text(u32),
     /// The item's text is one of these words.
     Words(WordSet),
-    Regex(Regex),
+    Regex(ItemRegex),
     /// Exact tags, or prefixes written `n*`.
     Pos(TagSet),
     Lexicon(Option<EntityType>),
@@ -198,7 +239,7 @@ impl Cond {
         match self {
             Cond::Text(t) => it.word == *t,
             Cond::Words(w) => it.word != Vocab::NONE && w.contains(it.word),
-            Cond::Regex(r) => r.is_match(it.text),
+            Cond::Regex(r) => it.regex_memo.answer(r.slot, || r.regex.is_match(it.text)),
             Cond::Pos(tags) => tags.holds(it),
             Cond::Lexicon(ty) => it
                 .lex
