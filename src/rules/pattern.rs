@@ -787,10 +787,30 @@ mod tests {
             time: None,
             lex: None,
             word: Vocab::NONE,
+            regex_memo: RegexMemo::default(),
         };
         assert!(set.holds(&item("nrfg")) && set.holds(&item("v")));
         assert!(!set.holds(&item("vn")) && !set.holds(&item("x")));
         assert!(TagSet::new(&["nx".into()]).is_err());
         assert!(TagSet::new(&["qq*".into()]).is_err());
+    }
+
+    #[test]
+    fn a_memo_answers_a_slot_once_and_no_slot_always() {
+        let memo = RegexMemo::default();
+        let calls = std::cell::Cell::new(0);
+        let ask = |slot, answer| {
+            memo.answer(slot, || {
+                calls.set(calls.get() + 1);
+                answer
+            })
+        };
+        assert!(ask(Some(3), true));
+        assert!(ask(Some(3), false), "the first answer is kept");
+        assert!(!ask(Some(127), false));
+        assert!(!ask(Some(127), true));
+        assert_eq!(calls.get(), 2);
+        assert!(ask(None, true) && !ask(None, false));
+        assert_eq!(calls.get(), 4);
     }
 }
