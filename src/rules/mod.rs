@@ -8,6 +8,7 @@
 
 mod compile;
 mod format;
+mod gate;
 mod pattern;
 pub(crate) mod time_output;
 
@@ -1330,7 +1331,7 @@ mod tests {
             r"(?:明天|今天)",
         ] {
             let re = regex::Regex::new(src).unwrap();
-            let lits = compile::regex_literals(src).unwrap();
+            let lits = gate::regex_literals(src).unwrap();
             let which: Vec<u32> = (0..sents.len() as u32)
                 .filter(|&k| {
                     lits.iter()
@@ -1353,7 +1354,7 @@ mod tests {
 
     #[test]
     fn regex_literals_are_what_every_match_needs() {
-        let lits = |s: &str| compile::regex_literals(s);
+        let lits = |s: &str| gate::regex_literals(s);
         assert_eq!(
             lits(r"(?P<n>\d+)个?月(?:之?前|以前)"),
             Some(vec!["月".to_string()])
@@ -1371,7 +1372,7 @@ mod tests {
 
     #[test]
     fn regex_clauses_are_every_set_a_match_needs() {
-        let sets = |s: &str| compile::regex_clauses(s);
+        let sets = |s: &str| gate::regex_clauses(s);
         let v = |w: &[&str]| w.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(
             sets(r"(?P<y>\d+)年(?P<m>\d+)月"),
