@@ -1,38 +1,38 @@
-//! Compiling rule files into an immutable [`RuleSet`]: macros expanded,
-//! patterns and regexes deduplicated and size-limited, outputs checked, and
-//! the trigger index built (literal anchors for Aho-Corasick; each regex
-//! keeps its own literal prefilter) so that matching cost follows what is in
-//! the text.
+//! Compiling rule files into an immutable [`RuleSet`]: each rule's pattern
+//! (`elements.rs`) or regex and output (`time_fields.rs` for times) checked,
+//! patterns and regexes deduplicated, then the per-stage indexes and the
+//! gates (`gate.rs`) built, so that matching cost follows what is in the
+//! text.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use rustc_hash::FxHashMap;
 use toml::Spanned;
 
-use super::format::{
-    ElemDef, FieldDef, IntOrCapture, RuleDef, RuleFile, RuleKind, TestDef, TimeOut,
-};
+use super::elements::{build_regex, compile_seq, expand, with_fragments};
+use super::format::{ElemDef, RuleDef, RuleFile, RuleKind, TestDef};
 use super::gate::Gates;
-use super::pattern::{Cond, Elem, ItemRegex, Pattern, StartIndex, Vocab, WordSet};
-use super::time_output::{Anaphora, Calendar, Field, PartOfDay, PodSource, TimeSpec, WordMap};
-use crate::document::{EntityType, Grain, Predicate, TimeKind, TimeMod};
+use super::pattern::{Pattern, StartIndex, Vocab};
+use super::time_fields::time_spec;
+use super::time_output::TimeSpec;
+use crate::document::{EntityType, Predicate};
 use crate::error::{Error, Result};
 
 /// Size limit of one compiled regex from a rule file (bytes of automaton).
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// Longest regex source accepted (fragments expanded).
-const MAX_SOURCE: usize = 16 * 1024;
+pub(super) const MAX_SOURCE: usize = 16 * 1024;
 /// Largest pattern accepted once its macros are expanded: word lists are
 /// matched through a hash set, so the bound only guards against macros that
 /// multiply (a macro used four times in a macro used four times ...).
 const MAX_PATTERN: usize = 1 << 20;
 /// Macro nesting depth.
-const MAX_MACRO_DEPTH: usize = 16;
+pub(super) const MAX_MACRO_DEPTH: usize = 16;
 
-const ENTITY_TYPES: &[&str] = &[
+pub(super) const ENTITY_TYPES: &[&str] = &[
     "PERSON", "ORG", "LOCATION", "PRODUCT", "EVENT", "TITLE", "MONEY", "PERCENT", "URL", "EMAIL",
 ];
 
@@ -313,29 +313,29 @@ struct Compiler {
 
 /// What compiled patterns share across rules.
 #[derive(Default)]
-struct Shared {
+pub(super) struct Shared {
     /// The words `text` and `words` conditions name.
-    vocab: Vocab,
+    pub(super) vocab: Vocab,
     /// Whether a condition consults the lexicon.
-    uses_lexicon: bool,
+    pub(super) uses_lexicon: bool,
     /// The memo slot of each distinct item regex (see `pattern::RegexMemo`).
-    item_regex_slots: FxHashMap<String, Option<u8>>,
+    pub(super) item_regex_slots: FxHashMap<String, Option<u8>>,
 }
 
-struct Ctx<'a> {
-    file: &'a str,
-    line: usize,
-    col: usize,
-    rule: &'a str,
+pub(super) struct Ctx<'a> {
+    pub(super) file: &'a str,
+    pub(super) line: usize,
+    pub(super) col: usize,
+    pub(super) rule: &'a str,
     /// The file's named regex fragments, written `{{name}}` in a regex.
-    fragments: &'a std::collections::BTreeMap<String, String>,
+    pub(super) fragments: &'a std::collections::BTreeMap<String, String>,
 }
 
 /// An empty fragment table, for contexts outside a file.
 static NO_FRAGMENTS: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
 
 impl Ctx<'_> {
-    fn err(&self, message: impl Into<String>) -> Error {
+    pub(super) fn err(&self, message: impl Into<String>) -> Error {
         Error::Rules {
             file: self.file.to_string(),
             line: self.line,
@@ -712,7 +712,7 @@ fn entities_seen_before(needs: &BTreeSet<String>) -> bool {
     !needs.is_empty()
 }
 
-fn list(names: &[String]) -> String {
+pub(super) fn list(names: &[String]) -> String {
     let named: Vec<&str> = names
         .iter()
         .map(String::as_str)
@@ -722,426 +722,6 @@ fn list(names: &[String]) -> String {
         "none".into()
     } else {
         named.join(", ")
-    }
-}
-
-/// `src` with every `{{name}}` replaced by the file's fragment `name`
-/// (a fragment may use others, four levels deep), checked against the size
-/// limit.
-fn with_fragments(src: &str, ctx: &Ctx<'_>) -> Result<String> {
-    let mut text = src.to_string();
-    for _ in 0..4 {
-        if !text.contains("{{") {
-            break;
-        }
-        text = expand_once(&text, ctx)?;
-    }
-    if text.contains("{{") {
-        return Err(ctx.err("regex fragments nest more than four levels (one uses itself?)"));
-    }
-    if text.len() > MAX_SOURCE {
-        return Err(ctx.err(format!(
-            "regex is longer than {MAX_SOURCE} bytes (fragments expanded)"
-        )));
-    }
-    Ok(text)
-}
-
-fn expand_once(src: &str, ctx: &Ctx<'_>) -> Result<String> {
-    let mut out = String::with_capacity(src.len());
-    let mut rest = src;
-    while let Some(open) = rest.find("{{") {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 2..];
-        let close = after
-            .find("}}")
-            .ok_or_else(|| ctx.err("`{{` without a closing `}}` in a regex"))?;
-        let name = after[..close].trim();
-        let frag = ctx.fragments.get(name).ok_or_else(|| {
-            ctx.err(format!(
-                "no regex fragment {name:?} (the file's [fragments] table defines: {})",
-                list(&ctx.fragments.keys().cloned().collect::<Vec<_>>())
-            ))
-        })?;
-        out.push_str(frag);
-        rest = &after[close + 2..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-fn build_regex(src: &str, ctx: &Ctx<'_>) -> Result<Regex> {
-    RegexBuilder::new(src)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(8 * REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| ctx.err(format!("bad regex: {e}")))
-}
-
-/// Replace `macro` references by the macro's element (the referring
-/// element's name, optional and repeat apply on top).
-fn expand(
-    e: &ElemDef,
-    macros: &std::collections::BTreeMap<String, Spanned<ElemDef>>,
-    depth: usize,
-    ctx: &Ctx<'_>,
-) -> Result<ElemDef> {
-    if depth > MAX_MACRO_DEPTH {
-        return Err(ctx.err("macros nest too deep (a macro refers to itself?)"));
-    }
-    let mut out = if let Some(name) = &e.macro_ {
-        let m = macros
-            .get(name)
-            .ok_or_else(|| ctx.err(format!("unknown macro {name:?}")))?;
-        let mut base = expand(m.get_ref(), macros, depth + 1, ctx)?;
-        if e.name.is_some() {
-            base.name.clone_from(&e.name);
-        }
-        base.optional |= e.optional;
-        if e.repeat.is_some() {
-            base.repeat = e.repeat;
-        }
-        base
-    } else {
-        e.clone()
-    };
-    if let Some(alts) = &out.any {
-        out.any = Some(
-            alts.iter()
-                .map(|seq| {
-                    seq.iter()
-                        .map(|x| expand(x, macros, depth + 1, ctx))
-                        .collect::<Result<Vec<_>>>()
-                })
-                .collect::<Result<Vec<_>>>()?,
-        );
-    }
-    if let Some(n) = &out.not {
-        out.not = Some(Box::new(expand(n, macros, depth + 1, ctx)?));
-    }
-    Ok(out)
-}
-
-fn compile_seq(
-    seq: &[ElemDef],
-    names: &mut Vec<String>,
-    needs: &mut (BTreeSet<String>, bool),
-    shared: &mut Shared,
-    ctx: &Ctx<'_>,
-) -> Result<Vec<Elem>> {
-    seq.iter()
-        .map(|e| compile_elem(e, names, needs, shared, ctx))
-        .collect()
-}
-
-fn compile_elem(
-    e: &ElemDef,
-    names: &mut Vec<String>,
-    needs: &mut (BTreeSet<String>, bool),
-    shared: &mut Shared,
-    ctx: &Ctx<'_>,
-) -> Result<Elem> {
-    let cap = match &e.name {
-        Some(n) => {
-            if n.is_empty() || names.contains(n) {
-                return Err(ctx.err(format!("capture name {n:?} is empty or used twice")));
-            }
-            names.push(n.clone());
-            Some(names.len() - 1)
-        }
-        None => None,
-    };
-    let (min, max) = match (e.optional, e.repeat) {
-        (_, Some([a, b])) if a > b || b == 0 || b > 64 => {
-            return Err(ctx.err(format!(
-                "repeat = [{a}, {b}] needs 0 <= min <= max, 1 <= max <= 64"
-            )))
-        }
-        (true, Some([_, b])) => (0, b),
-        (false, Some([a, b])) => (a, b),
-        (true, None) => (0, 1),
-        (false, None) => (1, 1),
-    };
-    if e.end {
-        if has_item_conditions(e) || shapes_items(e) || e.any.is_some() {
-            return Err(ctx.err("`end` stands alone in its element"));
-        }
-        return Ok(Elem::End);
-    }
-    if let Some(n) = e.skip {
-        if e.text.is_some()
-            || e.words.is_some()
-            || e.regex.is_some()
-            || e.pos.is_some()
-            || e.any.is_some()
-        {
-            return Err(ctx.err("`skip` stands alone in its element"));
-        }
-        if n > 32 {
-            return Err(ctx.err("skip is limited to 32 items"));
-        }
-        return Ok(Elem::Skip { max: n, cap });
-    }
-    if let Some(alts) = &e.any {
-        let alts = alts
-            .iter()
-            .map(|seq| compile_seq(seq, names, needs, shared, ctx))
-            .collect::<Result<Vec<_>>>()?;
-        return Ok(Elem::Alt {
-            alts,
-            min,
-            max,
-            cap,
-        });
-    }
-    let conds = conds_of(e, needs, shared, ctx)?;
-    if conds.is_empty() {
-        return Err(ctx.err("an element needs a condition (text, words, regex, pos, lexicon, entity, time, not, skip, any, end or macro)"));
-    }
-    Ok(Elem::Item {
-        conds,
-        min,
-        max,
-        cap,
-    })
-}
-
-/// Whether an element says something of the item it takes.
-fn has_item_conditions(e: &ElemDef) -> bool {
-    e.text.is_some()
-        || e.words.is_some()
-        || e.regex.is_some()
-        || e.pos.is_some()
-        || e.lexicon.is_some()
-        || e.entity.is_some()
-        || e.time.is_some()
-        || e.not.is_some()
-}
-
-/// Whether an element says how many items it takes or what it captures:
-/// nothing a condition on one item (`not`) or an `end` may say.
-fn shapes_items(e: &ElemDef) -> bool {
-    e.skip.is_some() || e.repeat.is_some() || e.optional || e.name.is_some()
-}
-
-fn conds_of(
-    e: &ElemDef,
-    needs: &mut (BTreeSet<String>, bool),
-    shared: &mut Shared,
-    ctx: &Ctx<'_>,
-) -> Result<Vec<Cond>> {
-    let mut conds = Vec::new();
-    if let Some(t) = &e.text {
-        conds.push(Cond::Text(shared.vocab.intern(t)));
-    }
-    if let Some(w) = &e.words {
-        if w.is_empty() {
-            return Err(ctx.err("`words` is empty"));
-        }
-        let ids = w.iter().map(|w| shared.vocab.intern(w)).collect();
-        conds.push(Cond::Words(WordSet::new(ids)));
-    }
-    if let Some(p) = &e.pos {
-        conds.push(Cond::Pos(
-            crate::rules::pattern::TagSet::new(&p.to_vec()).map_err(|m| ctx.err(m))?,
-        ));
-    }
-    let entity_type = |s: &str| -> Result<Option<EntityType>> {
-        match s {
-            "*" | "" => Ok(None),
-            t if ENTITY_TYPES.contains(&t) => Ok(t.parse().ok()),
-            t => Err(ctx.err(format!(
-                "unknown entity type {t:?} (one of {}, or *)",
-                ENTITY_TYPES.join(", ")
-            ))),
-        }
-    };
-    if let Some(l) = &e.lexicon {
-        shared.uses_lexicon = true;
-        conds.push(Cond::Lexicon(entity_type(l)?));
-    }
-    if let Some(t) = &e.entity {
-        needs
-            .0
-            .insert(if t.is_empty() { "*".into() } else { t.clone() });
-        conds.push(Cond::Entity(entity_type(t)?));
-    }
-    if let Some(t) = &e.time {
-        needs.1 = true;
-        let kind = match t.as_str() {
-            "*" | "" => None,
-            k => Some(time_kind(k, ctx)?),
-        };
-        conds.push(Cond::Time(kind));
-    }
-    // cheap tests first: a regex runs only on items that pass the rest
-    if let Some(r) = &e.regex {
-        let r = with_fragments(r, ctx)?;
-        let src = format!("^(?:{r})$");
-        let slots = shared.item_regex_slots.len();
-        let slot = match shared.item_regex_slots.get(&src) {
-            Some(&slot) => slot,
-            None => {
-                let slot = u8::try_from(slots).ok().filter(|&s| s < 128);
-                shared.item_regex_slots.insert(src.clone(), slot);
-                slot
-            }
-        };
-        conds.push(Cond::Regex(ItemRegex {
-            regex: build_regex(&src, ctx)?,
-            slot,
-        }));
-    }
-    if let Some(n) = &e.not {
-        if shapes_items(n) || n.end {
-            return Err(ctx.err("`not` takes conditions on one item only"));
-        }
-        let mut inner = conds_of(n, needs, shared, ctx)?;
-        // not = { any = [[{ words = […] }], [{ entity = "*" }]] }: none of them
-        if let Some(alts) = &n.any {
-            let mut sets = Vec::with_capacity(alts.len());
-            for alt in alts {
-                let [one] = alt.as_slice() else {
-                    return Err(ctx.err("`not` takes alternatives of one item each"));
-                };
-                if shapes_items(one) || one.end || one.any.is_some() || one.macro_.is_some() {
-                    return Err(ctx.err("`not` takes conditions on one item only"));
-                }
-                sets.push(conds_of(one, needs, shared, ctx)?);
-            }
-            inner.push(Cond::AnyOf(sets));
-        }
-        conds.push(Cond::Not(inner));
-    }
-    Ok(conds)
-}
-
-fn time_kind(k: &str, ctx: &Ctx<'_>) -> Result<TimeKind> {
-    Ok(match k {
-        "date" => TimeKind::Date,
-        "datetime" => TimeKind::Datetime,
-        "time" => TimeKind::Time,
-        "interval" => TimeKind::Interval,
-        "duration" => TimeKind::Duration,
-        "set" => TimeKind::Set,
-        "fuzzy" => TimeKind::Fuzzy,
-        other => {
-            return Err(ctx.err(format!(
-            "unknown time kind {other:?} (date, datetime, time, interval, duration, set, fuzzy)"
-        )))
-        }
-    })
-}
-
-fn grain(g: &str, ctx: &Ctx<'_>) -> Result<Grain> {
-    Ok(match g {
-        "year" => Grain::Year,
-        "quarter" => Grain::Quarter,
-        "month" => Grain::Month,
-        "week" => Grain::Week,
-        "day" => Grain::Day,
-        "hour" => Grain::Hour,
-        "minute" => Grain::Minute,
-        "second" => Grain::Second,
-        other => {
-            return Err(ctx.err(format!(
-                "unknown unit {other:?} (year, quarter, month, week, day, hour, minute, second)"
-            )))
-        }
-    })
-}
-
-fn time_spec(t: &TimeOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) -> Result<TimeSpec> {
-    let field = |f: &Option<FieldDef>| -> Result<Option<Field>> {
-        let Some(f) = f else { return Ok(None) };
-        time_field(f, cap, ctx).map(Some)
-    };
-
-    let part_of_day = match &t.part_of_day {
-        None => None,
-        Some(p) => match PartOfDay::parse(p) {
-            Some(pod) => Some(PodSource::Fixed(pod)),
-            None => {
-                cap(p)?;
-                Some(PodSource::Cap(p.trim_start_matches('$').to_string()))
-            }
-        },
-    };
-    let modifier = match t.modifier.as_deref() {
-        None => None,
-        Some("START") => Some(TimeMod::Start),
-        Some("MID") => Some(TimeMod::Mid),
-        Some("END") => Some(TimeMod::End),
-        Some(m) => return Err(ctx.err(format!("unknown mod {m:?} (START, MID, END)"))),
-    };
-    let kind = time_kind(&t.kind, ctx)?;
-    let spec = TimeSpec {
-        kind: Some(kind),
-        year: field(&t.year)?,
-        quarter: field(&t.quarter)?,
-        month: field(&t.month)?,
-        week: field(&t.week)?,
-        weekday: field(&t.weekday)?,
-        day: field(&t.day)?,
-        hour: field(&t.hour)?,
-        minute: field(&t.minute)?,
-        second: field(&t.second)?,
-        part_of_day,
-        amount: match &t.amount {
-            Some(FieldDef::Capture(x)) if x == "X" => None,
-            other => field(other)?,
-        },
-        unit: t.unit.as_deref().map(|u| grain(u, ctx)).transpose()?,
-        half: t.half,
-        period: t.period.clone(),
-        modifier,
-        nth: field(&t.nth)?,
-        calendar: match t.calendar.as_deref() {
-            None => None,
-            Some(c) => Some(Calendar::parse(c).ok_or_else(|| {
-                ctx.err(format!(
-                    "unknown calendar {c:?} (gregorian, chinese, easter, orthodox_easter, hebrew, islamic)"
-                ))
-            })?),
-        },
-        shift: t.shift,
-        anaphora: match t.anaphora.as_deref() {
-            None => None,
-            Some("same") => Some(Anaphora::Same),
-            Some("year") => Some(Anaphora::Year),
-            Some("quarter") => Some(Anaphora::Quarter),
-            Some("day") => Some(Anaphora::Day),
-            Some("next_day") => Some(Anaphora::NextDay),
-            Some(a) => {
-                return Err(ctx.err(format!(
-                    "unknown anaphora {a:?} (same, year, quarter, day, next_day)"
-                )))
-            }
-        },
-        span_days: match t.days {
-            Some(n) if !(1..=366).contains(&n) => {
-                return Err(ctx.err("`days` must be between 1 and 366"))
-            }
-            other => other,
-        },
-        from: t
-            .from
-            .as_deref()
-            .map(|f| time_spec(f, cap, ctx).map(Box::new))
-            .transpose()?,
-        to: t
-            .to
-            .as_deref()
-            .map(|f| time_spec(f, cap, ctx).map(Box::new))
-            .transpose()?,
-    };
-    match kind {
-        TimeKind::Duration if spec.unit.is_none() => Err(ctx.err("a duration needs a `unit`")),
-        TimeKind::Set if spec.period.is_none() => Err(ctx.err("a set needs a `period`")),
-        TimeKind::Interval if spec.from.is_none() || spec.to.is_none() => {
-            Err(ctx.err("an interval needs `from` and `to`"))
-        }
-        _ => Ok(spec),
     }
 }
 
@@ -1156,61 +736,5 @@ fn parse_file(name: &str, text: &str) -> Result<RuleFile> {
             rule: String::new(),
             message: e.message().trim().to_string(),
         }
-    })
-}
-
-/// One time field's source, compiled.
-fn time_field(f: &FieldDef, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) -> Result<Field> {
-    let capture = |c: &str| -> Result<String> {
-        cap(c)?;
-        Ok(c.trim_start_matches('$').to_string())
-    };
-    let words = |m: &std::collections::BTreeMap<String, i64>| -> Option<WordMap> {
-        (!m.is_empty()).then(|| {
-            std::sync::Arc::new(m.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>())
-        })
-    };
-    Ok(match f {
-        FieldDef::Int(n) => Field::Abs(*n),
-        FieldDef::Any { any } => {
-            if any.is_empty() {
-                return Err(ctx.err("`any` needs at least one source"));
-            }
-            Field::First(
-                any.iter()
-                    .map(|x| time_field(x, cap, ctx))
-                    .collect::<Result<Vec<_>>>()?,
-            )
-        }
-        FieldDef::Capture(c) => Field::Cap(capture(c)?, None),
-        FieldDef::Value {
-            value,
-            map,
-            add,
-            negate,
-        } if map.is_empty() && (*add != 0 || *negate) => {
-            Field::CapAdd(capture(value)?, *add, *negate)
-        }
-        FieldDef::Value {
-            value,
-            map,
-            add,
-            negate,
-        } => {
-            if *add != 0 || *negate {
-                return Err(ctx.err("a field takes `map` or `add`/`negate`, not both"));
-            }
-            Field::Cap(capture(value)?, words(map))
-        }
-        FieldDef::Offset {
-            offset: IntOrCapture::Int(n),
-            negate,
-            ..
-        } => Field::Off(if *negate { -n } else { *n }),
-        FieldDef::Offset {
-            offset: IntOrCapture::Capture(c),
-            negate,
-            map,
-        } => Field::OffCap(capture(c)?, *negate, words(map)),
     })
 }

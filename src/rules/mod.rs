@@ -2,14 +2,19 @@
 //! run stage by stage over the sentences of a text.
 //!
 //! - `format.rs`: the schema (documented for users in `docs/RULES.md`);
-//! - `compile.rs`: macros, validation, deduplication, the trigger index;
+//! - `compile.rs`: rule files to a rule set: validation, deduplication,
+//!   the per-stage indexes; `elements.rs`: pattern elements and item
+//!   conditions (macros, regex fragments); `time_fields.rs`: a time rule's
+//!   output; `gate.rs`: the literals a rule needs the sentence to hold;
 //! - `pattern.rs`: token patterns and their matcher;
 //! - this file: running the stages, vetoes and overlap resolution.
 
 mod compile;
+mod elements;
 mod format;
 mod gate;
 mod pattern;
+mod time_fields;
 pub(crate) mod time_output;
 
 use std::ops::Range;
