@@ -1,0 +1,340 @@
+//! A match made output: the entity, time or relation a rule declares, from
+//! the match's captures, checked (vetoes, the parties a relation allows,
+//! lists of peers expanded, the company a sentence is about as a party).
+
+use std::ops::Range;
+
+use super::compile::{Canonical, Output, Verb};
+use super::hits::{Candidates, EntityHit, Input, RelationHit, Spanned, TimeHit};
+use super::RuleSet;
+use crate::document::{EntityType, TimeKind};
+use crate::segment::Token;
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn emit(
+    set: &RuleSet,
+    input: &Input<'_>,
+    rule_idx: usize,
+    whole: (usize, usize),
+    spans: &[Option<(usize, usize)>],
+    entity_at: &dyn Fn(usize) -> Option<EntityHit>,
+    prev_entities: &[EntityHit],
+    sentence: &Range<usize>,
+    sent_tokens: &[Token<'_>],
+    found: &mut Candidates,
+) {
+    let rule = &set.inner.rules[rule_idx];
+    let text = input.text;
+    let at = |cap: Option<usize>| -> Option<(usize, usize)> {
+        match cap {
+            Some(c) => spans.get(c).copied().flatten(),
+            None => Some(whole),
+        }
+    };
+    match &rule.output {
+        Output::Entity {
+            kind,
+            cap,
+            canonical,
+            each: true,
+        } => {
+            let Some((a, b)) = at(*cap) else { return };
+            let from = prev_entities.partition_point(|e| e.start < a);
+            for e in prev_entities[from..]
+                .iter()
+                .take_while(|e| e.start < b)
+                .filter(|e| e.end <= b)
+            {
+                found.entities.push(EntityHit {
+                    start: e.start,
+                    end: e.end,
+                    kind: kind.clone(),
+                    canonical: match canonical {
+                        Canonical::Fixed(c) => c.clone(),
+                        Canonical::Text => text[e.start..e.end].to_string(),
+                        Canonical::Lexicon => e.canonical.clone(),
+                    },
+                    rule: rule_idx,
+                    alias: false,
+                    priority: rule.priority,
+                });
+            }
+        }
+        Output::Entity {
+            kind,
+            cap,
+            canonical,
+            each: false,
+        } => {
+            let Some((a, b)) = at(*cap) else { return };
+            let surface = &text[a..b];
+            let canonical = match canonical {
+                Canonical::Lexicon => input
+                    .lexicon
+                    .get(surface)
+                    .map_or(surface, |e| e.canonical.as_str())
+                    .to_string(),
+                Canonical::Text => surface.to_string(),
+                Canonical::Fixed(c) => c.clone(),
+            };
+            found.entities.push(EntityHit {
+                start: a,
+                end: b,
+                kind: kind.clone(),
+                canonical,
+                rule: rule_idx,
+                alias: false,
+                priority: rule.priority,
+            });
+        }
+        Output::Time { spec, cap } => {
+            let Some((a, b)) = at(*cap) else { return };
+            found.times.push(TimeHit {
+                start: a,
+                end: b,
+                rule: rule_idx,
+                spans: spans.into(),
+                kind: spec.kind.unwrap_or(TimeKind::Date),
+                priority: rule.priority,
+            });
+        }
+        Output::Relation {
+            predicate,
+            subject,
+            object,
+            verb,
+            value,
+        } => {
+            let party = |c: usize| -> Vec<EntityHit> {
+                if let Some(e) = entity_at(c) {
+                    return vec![e];
+                }
+                let Some((x, y)) = spans.get(c).copied().flatten() else {
+                    return Vec::new();
+                };
+                // entities are in text order: only those near the capture are looked at
+                match Reference::of(&text[x..y]) {
+                    Some(r) => {
+                        let before = prev_entities.partition_point(|e| e.start < x);
+                        r.antecedents(x, sentence.start, &prev_entities[..before])
+                    }
+                    // a list (A、B和C): each name in it
+                    None => {
+                        let from = prev_entities.partition_point(|e| e.start < x);
+                        prev_entities[from..]
+                            .iter()
+                            .take_while(|e| e.start < y)
+                            .filter(|e| e.end <= y && is_party(e))
+                            .cloned()
+                            .collect()
+                    }
+                }
+            };
+            let (subjects, objects) = (party(*subject), party(*object));
+            // one capture as both subject and object: the pairs it names
+            // (双方: the two; a list of peers, 贵州茅台、五粮液、泸州老窖等:
+            // each pair once, in text order; a long list names no pairs)
+            let pairs: Vec<(EntityHit, EntityHit)> = if subject == object {
+                if (2..=MAX_PEERS).contains(&subjects.len()) {
+                    subjects
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, a)| {
+                            subjects[i + 1..]
+                                .iter()
+                                .map(move |b| (a.clone(), b.clone()))
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            } else {
+                subjects
+                    .iter()
+                    .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))
+                    .collect()
+            };
+            let verb_span = match verb {
+                Verb::Cap(c) => spans.get(*c).copied().flatten(),
+                _ => None,
+            };
+            let verb = match verb {
+                Verb::Cap(c) => spans
+                    .get(*c)
+                    .copied()
+                    .flatten()
+                    .map(|(x, y)| text[x..y].to_string())
+                    .unwrap_or_default(),
+                Verb::Fixed(v) => v.clone(),
+                Verb::None => String::new(),
+            };
+            let value = value
+                .and_then(|c| spans.get(c).copied().flatten())
+                .map(|(x, y)| text[x..y].to_string());
+            // cue words: inside the match or just before it
+            let first = sent_tokens.partition_point(|t| t.end() <= whole.0);
+            let window_start = sent_tokens
+                .get(first.saturating_sub(3))
+                .map_or(whole.0, |t| t.start().min(whole.0));
+            // a cue governs the trigger (the verb, else the whole match) only
+            // from inside its clause: 表示没有问题，并宣布收购 is no denial
+            let trigger = match verb_span {
+                Some((x, y)) => (x, y),
+                None => whole,
+            };
+            let same_clause = |a: usize, b: usize| {
+                let (x, y) = (a.min(b), a.max(b));
+                !text
+                    .get(x..y)
+                    .is_some_and(|gap| gap.contains(crate::segment::CLAUSE_MARKS))
+            };
+            let cue = |words: &[String]| {
+                sent_tokens
+                    .iter()
+                    .filter(|t| t.start() >= window_start && t.end() <= whole.1)
+                    .filter(|t| words.iter().any(|w| w == t.text))
+                    .any(|t| same_clause(t.end(), trigger.0) || same_clause(t.start(), trigger.1))
+            };
+            let (negated, hedged) = (cue(&rule.negation), cue(&rule.hedging));
+            for (subj, obj) in pairs {
+                if subj.span() == obj.span() || subj.canonical == obj.canonical {
+                    continue;
+                }
+                found.relations.push(RelationHit {
+                    subject: subj,
+                    object: obj,
+                    predicate: predicate.clone(),
+                    verb: verb.clone(),
+                    value: value.clone(),
+                    negated,
+                    hedged,
+                    sentence: sentence.clone(),
+                    rule: rule_idx,
+                    origin: None,
+                    priority: rule.priority,
+                });
+            }
+        }
+        Output::Veto {
+            cap,
+            entities,
+            times,
+        } => {
+            if let Some(span) = at(*cap) {
+                found.vetoes.push((span, *entities, *times));
+            }
+        }
+    }
+}
+
+/// Whether an entity can be a party to a relation (not an amount or a link).
+pub(super) fn is_party(e: &EntityHit) -> bool {
+    matches!(
+        e.kind,
+        EntityType::Org
+            | EntityType::Product
+            | EntityType::Person
+            | EntityType::Location
+            | EntityType::Event
+    )
+}
+
+/// The most names a list used as both parties of a relation may have: each
+/// pair is a triple, and a longer list is an enumeration, not a set of peers.
+pub(super) const MAX_PEERS: usize = 6;
+
+/// Words that stand for a party named before: 该公司, 后者, 双方.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Reference {
+    /// 该公司, 该集团: the nearest organisation named before.
+    This,
+    /// 后者: the last name before.
+    Latter,
+    /// 前者: the name before the last.
+    Former,
+    /// 双方, 两者: the last two names.
+    Both,
+    /// 公司 in an announcement: the company the sentence is about, the
+    /// first organisation it names (星海电子公告，…向公司控股股东星海集团…);
+    /// with none before, the nearest one of the text.
+    Company,
+}
+
+impl Reference {
+    /// The reference `word` is, by the word lists `relations.party_*`
+    /// (`data/words/words.toml`).
+    fn of(word: &str) -> Option<Self> {
+        static WORDS: std::sync::OnceLock<rustc_hash::FxHashMap<String, Reference>> =
+            std::sync::OnceLock::new();
+        let words = WORDS.get_or_init(|| {
+            let lists = crate::words::WordLists::builtin();
+            let mut m = rustc_hash::FxHashMap::default();
+            for (name, r) in [
+                ("relations.party_this", Reference::This),
+                ("relations.party_company", Reference::Company),
+                ("relations.party_latter", Reference::Latter),
+                ("relations.party_former", Reference::Former),
+                ("relations.party_both", Reference::Both),
+            ] {
+                for w in lists.get(name) {
+                    m.entry(w.clone()).or_insert(r);
+                }
+            }
+            m
+        });
+        words.get(word).copied()
+    }
+
+    /// The parties named before byte `at` this word stands for.
+    fn antecedents(
+        self,
+        at: usize,
+        sentence_start: usize,
+        entities: &[EntityHit],
+    ) -> Vec<EntityHit> {
+        // distinct names before `at`, nearest first
+        let mut before: Vec<&EntityHit> = Vec::new();
+        for e in entities.iter().rev() {
+            if e.end > at
+                || !matches!(e.kind, EntityType::Org | EntityType::Product)
+                || before.iter().any(|b| b.canonical == e.canonical)
+            {
+                continue;
+            }
+            before.push(e);
+            if before.len() == 2 {
+                break;
+            }
+        }
+        // `entities` are in text order, so the reversed walk is nearest first
+        match self {
+            Reference::Company => {
+                let first = entities.partition_point(|e| e.start < sentence_start);
+                entities[first..]
+                    .iter()
+                    .find(|e| e.end <= at && e.kind == EntityType::Org)
+                    .or_else(|| {
+                        entities
+                            .iter()
+                            .rev()
+                            .find(|e| e.end <= at && e.kind == EntityType::Org)
+                    })
+                    .cloned()
+                    .into_iter()
+                    .collect()
+            }
+            Reference::This => entities
+                .iter()
+                .rev()
+                .find(|e| e.end <= at && e.kind == EntityType::Org)
+                .cloned()
+                .into_iter()
+                .collect(),
+            Reference::Latter => before.first().map(|e| (*e).clone()).into_iter().collect(),
+            Reference::Former => before.get(1).map(|e| (*e).clone()).into_iter().collect(),
+            // in the order the text named them
+            Reference::Both if before.len() == 2 => vec![before[1].clone(), before[0].clone()],
+            Reference::Both => Vec::new(),
+        }
+    }
+}
