@@ -375,7 +375,7 @@ impl Stage for TimeAnaphora {
             .map(|t| (t.start, &mut t.value))
             .collect();
         times.sort_by_key(|(s, _)| *s);
-        crate::time::resolve::resolve_anaphora(&mut times, reference);
+        crate::time::anaphora::resolve_anaphora(&mut times, reference);
         Ok(())
     }
 }

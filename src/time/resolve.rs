@@ -3,9 +3,11 @@
 //! fuzzy, intervals) resolved with jiff's calendar arithmetic.
 
 use jiff::civil::{Date, DateTime, Time};
-use jiff::{Span, ToSpan};
+use jiff::ToSpan;
 
 use super::calendars::dates_near;
+use super::clock::*;
+use super::durations::*;
 use super::numerals::{parse_int, parse_number};
 use crate::config::TimeBias;
 use crate::document::{Grain, TimeKind, TimeMod, TimeRange};
@@ -14,7 +16,7 @@ pub(crate) use crate::rules::time_output::{
 };
 
 /// A capture's number: its word in `map`, else its numeral.
-fn read(text: &str, map: &Option<WordMap>) -> Option<i64> {
+pub(super) fn read(text: &str, map: &Option<WordMap>) -> Option<i64> {
     if let Some(m) = map {
         if let Some((_, v)) = m.iter().find(|(w, _)| w == text) {
             return Some(*v);
@@ -83,11 +85,11 @@ pub(crate) fn resolve_match(
 
 /// A point at a grain, before formatting.
 #[derive(Clone, Copy, Debug)]
-struct Point {
-    start: DateTime,
-    grain: Grain,
-    pod: Option<PartOfDay>,
-    relative: bool,
+pub(super) struct Point {
+    pub(super) start: DateTime,
+    pub(super) grain: Grain,
+    pub(super) pod: Option<PartOfDay>,
+    pub(super) relative: bool,
 }
 
 /// Resolve `spec`; `cap` reads a capture's text. Values that need the
@@ -272,91 +274,9 @@ fn prune(spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> TimeSpec {
     }
 }
 
-fn plain_number(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
-/// `$name` in a set's period replaced by the capture's number
-/// (`XXXX-XX-$d` with d = 15 is `XXXX-XX-15`); `None` when a capture is
-/// missing or not a number.
-fn fill_period(period: &str, cap: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-    let Some(at) = period.find('$') else {
-        return Some(period.to_string());
-    };
-    let name_len = period[at + 1..]
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(period.len() - at - 1);
-    let name = &period[at + 1..at + 1 + name_len];
-    let n = parse_int(&cap(name)?)?;
-    // a weekday is one digit (XXXX-WXX-5), a day of the month two
-    let width = if period[..at].ends_with("WXX-") { 1 } else { 2 };
-    let rest = fill_period(&period[at + 1 + name_len..], cap)?;
-    Some(format!("{}{n:0width$}{rest}", &period[..at]))
-}
-
-/// An ISO duration of `n` units; a fraction goes into the next smaller unit
-/// (1.5 years is `P1Y6M`, half an hour `PT30M`, half a day `PT12H`).
-fn duration_value(n: f64, unit: Grain) -> String {
-    let (smaller, per) = match unit {
-        Grain::Year => (Grain::Month, 12.0),
-        Grain::Quarter => return duration_value(n * 3.0, Grain::Month),
-        Grain::Month => (Grain::Day, 30.0),
-        Grain::Week => (Grain::Day, 7.0),
-        Grain::Day => (Grain::Hour, 24.0),
-        Grain::Hour => (Grain::Minute, 60.0),
-        Grain::Minute | Grain::Second => (Grain::Second, 60.0),
-    };
-    let whole = n.trunc();
-    let rest = ((n - whole) * per * 1000.0).round() / 1000.0;
-    if rest == 0.0 || unit == Grain::Second || rest.fract() != 0.0 {
-        return duration_part(&plain_number(n), unit, true);
-    }
-    let tail = duration_part(&plain_number(rest), smaller, false);
-    if whole == 0.0 {
-        return duration_part(&plain_number(rest), smaller, true);
-    }
-    let head = duration_part(&plain_number(whole), unit, true);
-    // P1Y + 6M, PT1H + 30M, P1D + T12H
-    match (is_clock(unit), is_clock(smaller)) {
-        (false, true) => format!("{head}T{tail}"),
-        _ => format!("{head}{tail}"),
-    }
-}
-
-fn duration_value_unknown(unit: Grain) -> String {
-    duration_part("X", unit, true)
-}
-
-/// `n` and the unit letter, with the `P`/`PT` prefix when `lead`.
-fn duration_part(n: &str, unit: Grain, lead: bool) -> String {
-    let letter = match unit {
-        Grain::Year => "Y",
-        Grain::Quarter => "Q",
-        Grain::Month | Grain::Minute => "M",
-        Grain::Week => "W",
-        Grain::Day => "D",
-        Grain::Hour => "H",
-        Grain::Second => "S",
-    };
-    match (lead, is_clock(unit)) {
-        (true, true) => format!("PT{n}{letter}"),
-        (true, false) => format!("P{n}{letter}"),
-        (false, _) => format!("{n}{letter}"),
-    }
-}
-
-/// Hours, minutes and seconds: written after the `T` of a duration.
-fn is_clock(unit: Grain) -> bool {
-    unit >= Grain::Hour
-}
-
 /// A field's number and whether it was relative; `None` if unreadable or it
 /// needs a reference that is missing.
-fn field(
+pub(super) fn field(
     f: &Field,
     cap: &dyn Fn(&str) -> Option<String>,
     base: Option<i64>,
@@ -376,11 +296,11 @@ fn field(
     }
 }
 
-fn is_offset(f: &Option<Field>) -> bool {
+pub(super) fn is_offset(f: &Option<Field>) -> bool {
     matches!(f, Some(Field::Off(_) | Field::OffCap(..)))
 }
 
-fn offset_of(f: &Field, cap: &dyn Fn(&str) -> Option<String>) -> Option<i64> {
+pub(super) fn offset_of(f: &Field, cap: &dyn Fn(&str) -> Option<String>) -> Option<i64> {
     field(f, cap, Some(0)).map(|(n, _)| n)
 }
 
@@ -660,160 +580,7 @@ fn point(
     })
 }
 
-/// 下午三点 is 15:00; 凌晨十二点 is 00:00.
-fn with_part_of_day(h: i64, pod: Option<PartOfDay>) -> i64 {
-    match pod {
-        Some(PartOfDay::Afternoon | PartOfDay::Evening) if h < 12 => h + 12,
-        Some(PartOfDay::Night) if h == 12 => 0,
-        _ => h,
-    }
-}
-
-/// Hour `h` with the spec's minute and second (0 when not given).
-fn clock_time(h: i64, spec: &TimeSpec, cap: &dyn Fn(&str) -> Option<String>) -> Option<Time> {
-    let read = |f: &Option<Field>| match f {
-        Some(f) => field(f, cap, None).map(|(n, _)| n),
-        None => Some(0),
-    };
-    Time::new(
-        i8::try_from(h).ok()?,
-        i8::try_from(read(&spec.minute)?).ok()?,
-        i8::try_from(read(&spec.second)?).ok()?,
-        0,
-    )
-    .ok()
-}
-
-/// The finest clock field a spec gives.
-fn clock_grain(spec: &TimeSpec) -> Grain {
-    if spec.second.is_some() {
-        Grain::Second
-    } else if spec.minute.is_some() {
-        Grain::Minute
-    } else {
-        Grain::Hour
-    }
-}
-
-/// 两小时前, 上三分钟: hours, minutes or seconds counted from the reference
-/// instant, at the finest grain given.
-fn clock_offset(
-    spec: &TimeSpec,
-    cap: &dyn Fn(&str) -> Option<String>,
-    reference: Option<DateTime>,
-) -> Option<Point> {
-    if !(is_offset(&spec.hour) || is_offset(&spec.minute) || is_offset(&spec.second))
-        || spec.day.is_some()
-        || spec.month.is_some()
-        || spec.year.is_some()
-    {
-        return None;
-    }
-    let mut t = reference?;
-    let mut grain = Grain::Hour;
-    for (f, unit, g) in [
-        (&spec.hour, 1.hour(), Grain::Hour),
-        (&spec.minute, 1.minute(), Grain::Minute),
-        (&spec.second, 1.second(), Grain::Second),
-    ] {
-        if let Some(f) = f {
-            let n = offset_of(f, cap)?;
-            t = t.checked_add(unit.checked_mul(n).ok()?).ok()?;
-            grain = g;
-        }
-    }
-    let t = match grain {
-        Grain::Hour => t.date().to_datetime(Time::new(t.hour(), 0, 0, 0).ok()?),
-        Grain::Minute => t
-            .date()
-            .to_datetime(Time::new(t.hour(), t.minute(), 0, 0).ok()?),
-        _ => t
-            .date()
-            .to_datetime(Time::new(t.hour(), t.minute(), t.second(), 0).ok()?),
-    };
-    Some(Point {
-        start: t,
-        grain,
-        pod: None,
-        relative: true,
-    })
-}
-
-/// A bare clock time (三点, 3:15) on no given day: on a 12-hour dial, the
-/// occurrence the bias asks for around the reference instant. A date-only
-/// reference (midnight) keeps the hour as written on that day.
-fn clock_by_bias(
-    spec: &TimeSpec,
-    cap: &dyn Fn(&str) -> Option<String>,
-    pod: Option<PartOfDay>,
-    reference: DateTime,
-    bias: TimeBias,
-) -> Option<Point> {
-    let f = spec.hour.as_ref()?;
-    if is_offset(&spec.hour) || pod.is_some() || reference.time() == Time::midnight() {
-        return None;
-    }
-    let (h, _) = field(f, cap, None)?;
-    let hours: &[i64] = if (1..12).contains(&h) {
-        &[h, h + 12]
-    } else {
-        &[h]
-    };
-    let day = reference.date();
-    let mut candidates = Vec::new();
-    for off in -1..=1 {
-        let d = day.checked_add(off.days()).ok()?;
-        for &hh in hours {
-            candidates.push(d.to_datetime(clock_time(hh, spec, cap)?));
-        }
-    }
-    candidates.sort();
-    let chosen = match bias {
-        TimeBias::Future => candidates.into_iter().find(|c| *c >= reference)?,
-        TimeBias::Past => candidates.into_iter().rev().find(|c| *c <= reference)?,
-        TimeBias::Nearest => candidates
-            .into_iter()
-            .min_by_key(|c| reference.duration_until(*c).as_secs().abs())?,
-    };
-    Some(Point {
-        start: chosen,
-        grain: clock_grain(spec),
-        pod: None,
-        relative: true,
-    })
-}
-
-/// The date among `dates` the bias asks for, seen from `reference`.
-fn pick(dates: &[Date], reference: Date, bias: TimeBias) -> Option<Date> {
-    match bias {
-        TimeBias::Future => dates.iter().copied().find(|d| *d >= reference),
-        TimeBias::Past => dates.iter().rev().copied().find(|d| *d <= reference),
-        TimeBias::Nearest => dates
-            .iter()
-            .copied()
-            .min_by_key(|d| (*d - reference).get_days().abs()),
-    }
-}
-
-/// Move `d` by `step` so it lies on the side of the reference the bias asks for.
-fn bias_day(d: Date, reference: Date, bias: TimeBias, step: Span) -> Option<Date> {
-    let prev = d.checked_sub(step).ok()?;
-    let next = d.checked_add(step).ok()?;
-    Some(match bias {
-        TimeBias::Past if d > reference => prev,
-        TimeBias::Future if d < reference => next,
-        TimeBias::Nearest => {
-            let dist = |x: Date| (x - reference).get_days().abs();
-            [prev, d, next]
-                .into_iter()
-                .min_by_key(|&x| dist(x))
-                .unwrap_or(d)
-        }
-        _ => d,
-    })
-}
-
-fn end_of(p: &Point) -> DateTime {
+pub(super) fn end_of(p: &Point) -> DateTime {
     if let Some(pod) = p.pod {
         let (_, end) = pod.hours();
         let day = p.start.date();
@@ -839,7 +606,7 @@ fn end_of(p: &Point) -> DateTime {
 
 /// ISO 8601 year: four digits, astronomical numbering before year 1
 /// (1 BCE is `0000`, 221 BCE is `-0220`).
-fn iso_year(y: i16) -> String {
+pub(super) fn iso_year(y: i16) -> String {
     if y < 0 {
         format!("-{:04}", -i32::from(y))
     } else {
@@ -847,7 +614,7 @@ fn iso_year(y: i16) -> String {
     }
 }
 
-fn format_point(p: &Point) -> String {
+pub(super) fn format_point(p: &Point) -> String {
     let s = p.start;
     if let Some(pod) = p.pod {
         return format!("{}T{}", s.date(), pod.code());
@@ -871,138 +638,6 @@ fn format_point(p: &Point) -> String {
             s.second()
         ),
     }
-}
-
-/// How far back (bytes of text) an antecedent may stand: about two sentences.
-const ANTECEDENT_WINDOW: usize = 300;
-
-/// Fill anaphoric times (当时, 当年, 该季度, 当天, 次日) from the nearest time
-/// before them that has a calendar value (a date, a datetime or an
-/// interval), if one stands close enough; `times` are (start, value) in text
-/// order. A day (当天, 次日) with no antecedent counts from `reference`.
-pub(crate) fn resolve_anaphora(times: &mut [(usize, &mut TimeValue)], reference: Option<DateTime>) {
-    let mut last: Option<(usize, TimeValue)> = None;
-    // 本季度 looks back to a quarter, not to the day the report came out
-    let mut last_quarter: Option<(usize, TimeValue)> = None;
-    for (start, v) in times.iter_mut() {
-        match v.anaphora {
-            Some((kind, pod)) => {
-                let near = |x: &Option<(usize, TimeValue)>| {
-                    x.as_ref()
-                        .filter(|(at, _)| *start - at <= ANTECEDENT_WINDOW)
-                        .map(|(_, a)| a.clone())
-                };
-                let ante = if kind == Anaphora::Quarter {
-                    near(&last_quarter)
-                } else {
-                    near(&last)
-                };
-                let ante = ante.as_ref();
-                if fill_from(v, kind, pod, ante, reference) {
-                    v.relative = true;
-                    // 次日 … 当天: a filled day is the next one's antecedent
-                    if v.range.is_some() {
-                        last = Some((*start, (*v).clone()));
-                    }
-                }
-            }
-            None => {
-                if v.range.is_some()
-                    && matches!(
-                        v.kind,
-                        TimeKind::Date | TimeKind::Datetime | TimeKind::Interval
-                    )
-                {
-                    last = Some((*start, (*v).clone()));
-                    if v.grain == Some(Grain::Quarter) {
-                        last_quarter = last.clone();
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// `v` filled from its antecedent (or the reference, for days); false when
-/// neither gives a value.
-fn fill_from(
-    v: &mut TimeValue,
-    kind: Anaphora,
-    pod: Option<PartOfDay>,
-    ante: Option<&TimeValue>,
-    reference: Option<DateTime>,
-) -> bool {
-    let from = ante.and_then(|a| a.range).map(|r| r.from);
-    let period = |v: &mut TimeValue, grain: Grain, from: DateTime, to: DateTime, value: String| {
-        v.kind = TimeKind::Date;
-        v.value = Some(value);
-        v.grain = Some(grain);
-        v.range = Some(TimeRange { from, to });
-    };
-    let midnight = |d: Date| d.to_datetime(Time::midnight());
-    match kind {
-        Anaphora::Same => {
-            let Some(a) = ante else { return false };
-            v.kind = a.kind;
-            v.value.clone_from(&a.value);
-            v.grain = a.grain;
-            v.range = a.range;
-        }
-        Anaphora::Year => {
-            let Some(f) = from else { return false };
-            let y = f.year();
-            let (Ok(a), Ok(b)) = (Date::new(y, 1, 1), Date::new(y + 1, 1, 1)) else {
-                return false;
-            };
-            period(v, Grain::Year, midnight(a), midnight(b), iso_year(y));
-        }
-        Anaphora::Quarter => {
-            let Some(f) = from.or(reference) else {
-                return false;
-            };
-            let q = (f.month() - 1) / 3;
-            let Ok(a) = Date::new(f.year(), 3 * q + 1, 1) else {
-                return false;
-            };
-            let Ok(b) = a.checked_add(3.months()) else {
-                return false;
-            };
-            let value = format!("{}-Q{}", iso_year(f.year()), q + 1);
-            period(v, Grain::Quarter, midnight(a), midnight(b), value);
-        }
-        Anaphora::Day | Anaphora::NextDay => {
-            // an antecedent finer than a day; else the reference's day
-            let day = match ante {
-                Some(a)
-                    if a.grain.is_some_and(|g| g >= Grain::Day) && a.kind != TimeKind::Interval =>
-                {
-                    from.map(|f| f.date())
-                }
-                _ => reference.map(|r| r.date()),
-            };
-            let Some(mut d) = day else { return false };
-            if kind == Anaphora::NextDay {
-                let Ok(next) = d.tomorrow() else { return false };
-                d = next;
-            }
-            let Ok(end) = d.tomorrow() else { return false };
-            period(v, Grain::Day, midnight(d), midnight(end), d.to_string());
-            if let Some(p) = pod {
-                // 当天晚上: that day's evening
-                let (from, to) = p.hours();
-                let at = |h: i8| match h {
-                    24 => Some(midnight(end)),
-                    h => Time::new(h, 0, 0, 0).ok().map(|t| d.to_datetime(t)),
-                };
-                if let (Some(a), Some(b)) = (at(from), at(to)) {
-                    v.kind = TimeKind::Datetime;
-                    v.value = Some(format!("{d}T{}", p.code()));
-                    v.range = Some(TimeRange { from: a, to: b });
-                }
-            }
-        }
-    }
-    true
 }
 
 #[cfg(test)]
