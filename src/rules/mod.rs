@@ -21,6 +21,7 @@ mod gate;
 mod hits;
 mod items;
 mod pattern;
+mod start_index;
 mod time_fields;
 pub(crate) mod time_output;
 
