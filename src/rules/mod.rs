@@ -135,7 +135,69 @@ impl RuleSet {
         seed: Hits,
         link: &mut dyn FnMut(&mut Vec<EntityHit>),
     ) -> Hits {
-        let r: &Inner = &self.inner;
+        let scan = Scan::new(&self.inner, input);
+        // what stages before the rules found: the rules' own stages come
+        // after it (and may replace what they overlap)
+        let mut hits = seed;
+        hits.entities.sort_by_key(|e| (e.start, e.end));
+        // whether entities came since mentions were last linked
+        let mut unlinked = true;
+        for si in 0..self.inner.stages.len() {
+            if self.inner.relation_stages[si] && unlinked {
+                link(&mut hits.entities);
+                unlinked = false;
+            }
+            let mut found = Candidates::default();
+            scan.run_patterns(self, si, &hits, &mut found);
+            scan.run_regexes(self, si, &hits, &mut found);
+            unlinked |= settle_stage(&mut hits, found);
+        }
+        if unlinked {
+            link(&mut hits.entities);
+        }
+        hits.relations
+            .sort_by_key(|h| (h.sentence.start, h.subject.start, h.object.start));
+        hits
+    }
+
+    /// A time rule's compiled output and the names of its captures (the
+    /// order of a [`TimeHit`]'s spans).
+    pub(crate) fn time_output(&self, rule: usize) -> Option<(&TimeSpec, &[String])> {
+        let r = self.inner.rules.get(rule)?;
+        match &r.output {
+            Output::Time { spec, .. } => Some((spec, self.inner.cap_names(r.finder))),
+            _ => None,
+        }
+    }
+
+    /// The rule's id.
+    pub(crate) fn rule_id(&self, rule: usize) -> &str {
+        self.inner.rules.get(rule).map_or("pass", |r| r.id.as_str())
+    }
+}
+
+/// What every stage of one run reads of the text, found once: the tokens of
+/// each sentence, the gate words each sentence holds, the sentences each
+/// gated regex may match in, the tokens' lexicon entries and word numbers.
+struct Scan<'r, 'i, 't> {
+    r: &'r Inner,
+    input: &'i Input<'t>,
+    sent_tokens: Vec<Range<usize>>,
+    /// The gate words of sentence k are `present[present_from[k]..present_from[k + 1]]`
+    /// (one small list per sentence cost megabytes on a long text).
+    present: Vec<u32>,
+    present_from: Vec<u32>,
+    regex_sentences: Vec<Vec<u32>>,
+    look: Lookup<'r>,
+    tok_lex: Vec<Option<&'r crate::lexicon::LexEntry>>,
+    tok_word: Vec<u32>,
+}
+
+impl<'r, 'i, 't> Scan<'r, 'i, 't>
+where
+    'i: 'r,
+{
+    fn new(r: &'r Inner, input: &'i Input<'t>) -> Self {
         let text = input.text;
         let n_sent = input.sentences.len();
         // tokens of each sentence
@@ -201,253 +263,283 @@ impl RuleSet {
             input.tokens.iter().map(|t| look.lex(t.text)).collect();
         // the tokens' numbers in the rules' vocabulary, for word conditions
         let tok_word: Vec<u32> = input.tokens.iter().map(|t| look.word(t.text)).collect();
-        // what stages before the rules found: the rules' own stages come
-        // after it (and may replace what they overlap)
-        let mut hits = seed;
-        hits.entities.sort_by_key(|e| (e.start, e.end));
-        // whether entities came since mentions were last linked
-        let mut unlinked = true;
-        for (si, _stage) in r.stages.iter().enumerate() {
-            if r.relation_stages[si] && unlinked {
-                link(&mut hits.entities);
-                unlinked = false;
+        Scan {
+            r,
+            input,
+            sent_tokens,
+            present,
+            present_from,
+            regex_sentences,
+            look,
+            tok_lex,
+            tok_word,
+        }
+    }
+
+    /// The gate words sentence `k` holds, ascending.
+    fn present_in(&self, k: usize) -> &[u32] {
+        &self.present[self.present_from[k] as usize..self.present_from[k + 1] as usize]
+    }
+
+    /// Stage `si`'s token patterns, sentence by sentence: only those whose
+    /// gates the sentence passes, from the items the start index allows.
+    fn run_patterns(&self, set: &RuleSet, si: usize, hits: &Hits, found: &mut Candidates) {
+        let (r, input, text) = (self.r, self.input, self.input.text);
+        let (sent_tokens, tok_lex, tok_word, look) =
+            (&self.sent_tokens, &self.tok_lex, &self.tok_word, &self.look);
+        let pats = &r.stage_patterns[si];
+        if pats.is_empty() {
+            return;
+        }
+        let mut marks = Marks {
+            seen: vec![usize::MAX; r.patterns.len()],
+            refused: vec![usize::MAX; r.patterns.len()],
+        };
+        let mut cands: Vec<usize> = Vec::new();
+        // start items of each candidate pattern in the sentence
+        let mut starts: Vec<Vec<u32>> = vec![Vec::new(); r.patterns.len()];
+        for (k, s) in input.sentences.iter().enumerate() {
+            // which patterns have a chance here, before building items
+            self.candidates(si, k, hits, &mut marks, &mut cands);
+            if cands.is_empty() {
+                continue;
             }
-            let mut found = Candidates::default();
-            let pats = &r.stage_patterns[si];
-            if !pats.is_empty() {
-                // the sentence each pattern was last taken in, or refused
-                // in (a gate word of its is missing)
-                let mut seen = vec![usize::MAX; r.patterns.len()];
-                let mut refused = vec![usize::MAX; r.patterns.len()];
-                let mut cands: Vec<usize> = Vec::new();
-                // start items of each candidate pattern in the sentence
-                let mut starts: Vec<Vec<u32>> = vec![Vec::new(); r.patterns.len()];
-                for (k, s) in input.sentences.iter().enumerate() {
-                    // which patterns have a chance here, before building items
-                    cands.clear();
-                    for &w in present_in(k) {
-                        let w = w as usize;
-                        for &pid in &r.word_patterns[si][w] {
-                            if seen[pid] != k && refused[pid] != k {
-                                if r.pattern_also[pid]
-                                    .iter()
-                                    .all(|set| holds_one(present_in(k), set))
-                                {
-                                    seen[pid] = k;
-                                    cands.push(pid);
-                                } else {
-                                    refused[pid] = k;
-                                }
-                            }
-                        }
+            let items = build_items(
+                text,
+                s,
+                &input.tokens[sent_tokens[k].clone()],
+                &tok_lex[sent_tokens[k].clone()],
+                &tok_word[sent_tokens[k].clone()],
+                hits,
+                look,
+            );
+            for (i, it) in items.iter().enumerate() {
+                let i = i as u32;
+                r.stage_starts[si].each_at(it, |pid| {
+                    if marks.seen[pid] == k && starts[pid].last() != Some(&i) {
+                        starts[pid].push(i);
                     }
-                    let inside = |start: usize, end: usize| s.start <= start && end <= s.end;
-                    let has_entity = {
-                        let i = hits.entities.partition_point(|e| e.start < s.start);
-                        hits.entities.get(i).is_some_and(|e| inside(e.start, e.end))
-                    };
-                    let has_time = {
-                        let i = hits.times.partition_point(|t| t.start < s.start);
-                        hits.times.get(i).is_some_and(|t| inside(t.start, t.end))
-                    };
-                    let has_lex = tok_lex[sent_tokens[k].clone()].iter().any(Option::is_some);
-                    for &pid in &r.other_patterns[si] {
-                        let go = match &r.anchors[pid] {
-                            Anchor::Always => true,
-                            Anchor::Entity => has_entity,
-                            Anchor::Time => has_time,
-                            Anchor::Lexicon => has_lex,
-                            Anchor::Words(_) => false,
-                        };
-                        if go && seen[pid] != k {
-                            seen[pid] = k;
-                            cands.push(pid);
-                        }
-                    }
-                    if cands.is_empty() {
-                        continue;
-                    }
-                    let items = build_items(
-                        text,
-                        s,
-                        &input.tokens[sent_tokens[k].clone()],
-                        &tok_lex[sent_tokens[k].clone()],
-                        &tok_word[sent_tokens[k].clone()],
-                        &hits,
-                        &look,
-                    );
-                    for (i, it) in items.iter().enumerate() {
-                        let i = i as u32;
-                        r.stage_starts[si].each_at(it, |pid| {
-                            if seen[pid] == k && starts[pid].last() != Some(&i) {
-                                starts[pid].push(i);
-                            }
-                        });
-                    }
-                    let mut run_pattern = |pid: usize| {
-                        let Some(rules) = pats.get(&pid) else { return };
-                        for (a, b, caps) in r.patterns[pid].find_all_at(&items, &starts[pid]) {
-                            let whole = (items[a].start, items[b - 1].end);
-                            let spans: Vec<Option<(usize, usize)>> = caps
-                                .iter()
-                                .map(|c| {
-                                    c.filter(|(x, y)| y > x)
-                                        .map(|(x, y)| (items[x].start, items[y - 1].end))
-                                })
-                                .collect();
-                            let entity_at = |c: usize| -> Option<EntityHit> {
-                                let (x, y) = caps.get(c).copied().flatten()?;
-                                (y == x + 1).then_some(())?;
-                                items[x]
-                                    .entity
-                                    .as_ref()
-                                    .map(|(i, _)| hits.entities[*i].clone())
-                            };
-                            for &rule in rules {
-                                emit(
-                                    self,
-                                    input,
-                                    rule,
-                                    whole,
-                                    &spans,
-                                    &entity_at,
-                                    &hits.entities,
-                                    s,
-                                    &input.tokens[sent_tokens[k].clone()],
-                                    &mut found,
-                                );
-                            }
-                        }
-                    };
-                    for &pid in &cands {
-                        run_pattern(pid);
-                    }
-                    for &pid in &cands {
-                        starts[pid].clear();
-                    }
-                }
+                });
             }
-            for &rid in &r.regex_order[si] {
-                let Some(rules) = r.stage_regexes[si].get(&rid) else {
-                    continue;
-                };
-                let matches = if r.regex_gated[rid] {
-                    gated_captures(
-                        &r.regexes[rid],
-                        text,
-                        input.sentences,
-                        &regex_sentences[rid],
-                    )
-                } else {
-                    r.regexes[rid].captures_iter(text).collect()
-                };
-                for caps in matches {
-                    let Some(m) = caps.get(0) else { continue };
-                    if m.is_empty() {
-                        continue;
-                    }
+            let mut run_pattern = |pid: usize| {
+                let Some(rules) = pats.get(&pid) else { return };
+                for (a, b, caps) in r.patterns[pid].find_all_at(&items, &starts[pid]) {
+                    let whole = (items[a].start, items[b - 1].end);
                     let spans: Vec<Option<(usize, usize)>> = caps
                         .iter()
-                        .map(|g| g.filter(|g| !g.is_empty()).map(|g| (g.start(), g.end())))
-                        .collect();
-                    // what the captures cover must lie in one sentence; context
-                    // matched around them (a boundary char) may reach outside
-                    let core = spans
-                        .iter()
-                        .skip(1)
-                        .flatten()
-                        .fold(None, |acc: Option<(usize, usize)>, &(a, b)| {
-                            Some(acc.map_or((a, b), |(x, y)| (x.min(a), y.max(b))))
+                        .map(|c| {
+                            c.filter(|(x, y)| y > x)
+                                .map(|(x, y)| (items[x].start, items[y - 1].end))
                         })
-                        .unwrap_or((m.start(), m.end()));
-                    let k = input.sentences.partition_point(|s| s.end <= core.0);
-                    let Some(s) = input.sentences.get(k) else {
-                        continue;
-                    };
-                    if core.0 < s.start || core.1 > s.end {
-                        continue;
-                    }
+                        .collect();
                     let entity_at = |c: usize| -> Option<EntityHit> {
-                        let (x, y) = spans.get(c).copied().flatten()?;
-                        let i = hits.entities.partition_point(|e| e.start < x);
-                        hits.entities[i..]
-                            .iter()
-                            .take_while(|e| e.start == x)
-                            .find(|e| e.end == y)
-                            .cloned()
+                        let (x, y) = caps.get(c).copied().flatten()?;
+                        (y == x + 1).then_some(())?;
+                        items[x]
+                            .entity
+                            .as_ref()
+                            .map(|(i, _)| hits.entities[*i].clone())
                     };
                     for &rule in rules {
                         emit(
-                            self,
+                            set,
                             input,
                             rule,
-                            (m.start(), m.end()),
+                            whole,
                             &spans,
                             &entity_at,
                             &hits.entities,
                             s,
                             &input.tokens[sent_tokens[k].clone()],
-                            &mut found,
+                            found,
                         );
                     }
                 }
+            };
+            for &pid in &cands {
+                run_pattern(pid);
             }
-            let Candidates {
-                entities: mut cand_e,
-                times: mut cand_t,
-                relations: mut cand_r,
-                vetoes,
-            } = found;
-            let veto_ents = SpanCover::new(vetoes.iter().filter(|v| v.1).map(|v| v.0));
-            let veto_times = SpanCover::new(vetoes.iter().filter(|v| v.2).map(|v| v.0));
-            if !veto_ents.is_empty() {
-                cand_e.retain(|e: &EntityHit| !veto_ents.covers(e.span()));
-                hits.entities.retain(|e| !veto_ents.covers(e.span()));
+            for &pid in &cands {
+                starts[pid].clear();
             }
-            if !veto_times.is_empty() {
-                cand_t.retain(|t: &TimeHit| !veto_times.covers(t.span()));
-                hits.times.retain(|t| !veto_times.covers(t.span()));
-            }
-            unlinked |= !cand_e.is_empty();
-            settle(&mut hits.entities, cand_e);
-            drop_orphan_aliases(&mut hits.entities);
-            settle(&mut hits.times, cand_t);
-            cand_r.sort_by(|a: &RelationHit, b: &RelationHit| {
-                b.priority.cmp(&a.priority).then(a.rule.cmp(&b.rule))
-            });
-            for c in cand_r {
-                let dup = hits.relations.iter().any(|h| {
-                    h.predicate == c.predicate
-                        && h.subject.span() == c.subject.span()
-                        && h.object.span() == c.object.span()
-                });
-                if !dup {
-                    hits.relations.push(c);
+        }
+    }
+
+    /// The patterns of stage `si` that have a chance in sentence `k`: those
+    /// whose gate words it holds, and those anchored on an entity, a time or
+    /// a lexicon word where the sentence has one. `marks` keeps the sentence
+    /// each pattern was last taken or refused in.
+    fn candidates(
+        &self,
+        si: usize,
+        k: usize,
+        hits: &Hits,
+        marks: &mut Marks,
+        cands: &mut Vec<usize>,
+    ) {
+        let r = self.r;
+        let s = &self.input.sentences[k];
+        let present_in = |k: usize| self.present_in(k);
+        let (sent_tokens, tok_lex) = (&self.sent_tokens, &self.tok_lex);
+        cands.clear();
+        for &w in present_in(k) {
+            let w = w as usize;
+            for &pid in &r.word_patterns[si][w] {
+                if marks.seen[pid] != k && marks.refused[pid] != k {
+                    if r.pattern_also[pid]
+                        .iter()
+                        .all(|set| holds_one(present_in(k), set))
+                    {
+                        marks.seen[pid] = k;
+                        cands.push(pid);
+                    } else {
+                        marks.refused[pid] = k;
+                    }
                 }
             }
         }
-        if unlinked {
-            link(&mut hits.entities);
+        let inside = |start: usize, end: usize| s.start <= start && end <= s.end;
+        let has_entity = {
+            let i = hits.entities.partition_point(|e| e.start < s.start);
+            hits.entities.get(i).is_some_and(|e| inside(e.start, e.end))
+        };
+        let has_time = {
+            let i = hits.times.partition_point(|t| t.start < s.start);
+            hits.times.get(i).is_some_and(|t| inside(t.start, t.end))
+        };
+        let has_lex = tok_lex[sent_tokens[k].clone()].iter().any(Option::is_some);
+        for &pid in &r.other_patterns[si] {
+            let go = match &r.anchors[pid] {
+                Anchor::Always => true,
+                Anchor::Entity => has_entity,
+                Anchor::Time => has_time,
+                Anchor::Lexicon => has_lex,
+                Anchor::Words(_) => false,
+            };
+            if go && marks.seen[pid] != k {
+                marks.seen[pid] = k;
+                cands.push(pid);
+            }
         }
-        hits.relations
-            .sort_by_key(|h| (h.sentence.start, h.subject.start, h.object.start));
-        hits
     }
 
-    /// A time rule's compiled output and the names of its captures (the
-    /// order of a [`TimeHit`]'s spans).
-    pub(crate) fn time_output(&self, rule: usize) -> Option<(&TimeSpec, &[String])> {
-        let r = self.inner.rules.get(rule)?;
-        match &r.output {
-            Output::Time { spec, .. } => Some((spec, self.inner.cap_names(r.finder))),
-            _ => None,
+    /// Stage `si`'s regexes, each over the sentences its gates let through
+    /// (or the whole text).
+    fn run_regexes(&self, set: &RuleSet, si: usize, hits: &Hits, found: &mut Candidates) {
+        let (r, input, text) = (self.r, self.input, self.input.text);
+        let (sent_tokens, regex_sentences) = (&self.sent_tokens, &self.regex_sentences);
+        for &rid in &r.regex_order[si] {
+            let Some(rules) = r.stage_regexes[si].get(&rid) else {
+                continue;
+            };
+            let matches = if r.regex_gated[rid] {
+                gated_captures(
+                    &r.regexes[rid],
+                    text,
+                    input.sentences,
+                    &regex_sentences[rid],
+                )
+            } else {
+                r.regexes[rid].captures_iter(text).collect()
+            };
+            for caps in matches {
+                let Some(m) = caps.get(0) else { continue };
+                if m.is_empty() {
+                    continue;
+                }
+                let spans: Vec<Option<(usize, usize)>> = caps
+                    .iter()
+                    .map(|g| g.filter(|g| !g.is_empty()).map(|g| (g.start(), g.end())))
+                    .collect();
+                // what the captures cover must lie in one sentence; context
+                // matched around them (a boundary char) may reach outside
+                let core = spans
+                    .iter()
+                    .skip(1)
+                    .flatten()
+                    .fold(None, |acc: Option<(usize, usize)>, &(a, b)| {
+                        Some(acc.map_or((a, b), |(x, y)| (x.min(a), y.max(b))))
+                    })
+                    .unwrap_or((m.start(), m.end()));
+                let k = input.sentences.partition_point(|s| s.end <= core.0);
+                let Some(s) = input.sentences.get(k) else {
+                    continue;
+                };
+                if core.0 < s.start || core.1 > s.end {
+                    continue;
+                }
+                let entity_at = |c: usize| -> Option<EntityHit> {
+                    let (x, y) = spans.get(c).copied().flatten()?;
+                    let i = hits.entities.partition_point(|e| e.start < x);
+                    hits.entities[i..]
+                        .iter()
+                        .take_while(|e| e.start == x)
+                        .find(|e| e.end == y)
+                        .cloned()
+                };
+                for &rule in rules {
+                    emit(
+                        set,
+                        input,
+                        rule,
+                        (m.start(), m.end()),
+                        &spans,
+                        &entity_at,
+                        &hits.entities,
+                        s,
+                        &input.tokens[sent_tokens[k].clone()],
+                        found,
+                    );
+                }
+            }
         }
     }
+}
 
-    /// The rule's id.
-    pub(crate) fn rule_id(&self, rule: usize) -> &str {
-        self.inner.rules.get(rule).map_or("pass", |r| r.id.as_str())
+/// The sentence each pattern was last taken in as a candidate, or refused
+/// in (a gate word of its is missing).
+struct Marks {
+    seen: Vec<usize>,
+    refused: Vec<usize>,
+}
+
+/// A stage's candidates settled into what earlier stages accepted: vetoes
+/// first, then overlaps; true if entities came (mentions to link again).
+fn settle_stage(hits: &mut Hits, found: Candidates) -> bool {
+    let Candidates {
+        entities: mut cand_e,
+        times: mut cand_t,
+        relations: mut cand_r,
+        vetoes,
+    } = found;
+    let veto_ents = SpanCover::new(vetoes.iter().filter(|v| v.1).map(|v| v.0));
+    let veto_times = SpanCover::new(vetoes.iter().filter(|v| v.2).map(|v| v.0));
+    if !veto_ents.is_empty() {
+        cand_e.retain(|e: &EntityHit| !veto_ents.covers(e.span()));
+        hits.entities.retain(|e| !veto_ents.covers(e.span()));
     }
+    if !veto_times.is_empty() {
+        cand_t.retain(|t: &TimeHit| !veto_times.covers(t.span()));
+        hits.times.retain(|t| !veto_times.covers(t.span()));
+    }
+    let new_entities = !cand_e.is_empty();
+    settle(&mut hits.entities, cand_e);
+    drop_orphan_aliases(&mut hits.entities);
+    settle(&mut hits.times, cand_t);
+    cand_r.sort_by(|a: &RelationHit, b: &RelationHit| {
+        b.priority.cmp(&a.priority).then(a.rule.cmp(&b.rule))
+    });
+    for c in cand_r {
+        let dup = hits.relations.iter().any(|h| {
+            h.predicate == c.predicate
+                && h.subject.span() == c.subject.span()
+                && h.object.span() == c.object.span()
+        });
+        if !dup {
+            hits.relations.push(c);
+        }
+    }
+    new_entities
 }
 
 #[cfg(test)]
