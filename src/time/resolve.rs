@@ -312,7 +312,6 @@ fn point(
     inherit: Option<&Point>,
 ) -> Option<Point> {
     let ref_date = reference.map(|r| r.date());
-    let mut relative = false;
     let pod = match &spec.part_of_day {
         Some(PodSource::Fixed(p)) => Some(*p),
         Some(PodSource::Cap(c)) => cap(c).as_deref().and_then(PartOfDay::parse),
@@ -323,7 +322,79 @@ fn point(
     }
 
     // the date part
-    let (mut date, mut grain): (Date, Grain) = if let Some(cal) = spec.calendar {
+    let f = Frame {
+        spec,
+        cap,
+        reference,
+        bias,
+        inherit,
+        pod,
+    };
+    let (mut date, mut grain, rel) = if let Some(cal) = spec.calendar {
+        holiday_date(&f, cal)?
+    } else if is_offset(&spec.day) && spec.month.is_none() && spec.year.is_none() {
+        // 昨天, 3天前: a day counted from the reference
+        let off = offset_of(spec.day.as_ref()?, cap)?;
+        (ref_date?.checked_add(off.days()).ok()?, Grain::Day, true)
+    } else if let (Some(nth), Some(wd)) = (&spec.nth, &spec.weekday) {
+        nth_weekday_date(&f, nth, wd)?
+    } else if spec.week.is_some() || (spec.weekday.is_some() && spec.day.is_none()) {
+        week_date(&f)?
+    } else {
+        match calendar_date(&f)? {
+            Dated::On(d, g, r) => (d, g, r),
+            Dated::Clock(p) => return Some(p),
+        }
+    };
+    let relative = rel;
+    if spec.calendar.is_none() {
+        if let Some(n) = spec.shift {
+            date = date.checked_add(n.days()).ok()?;
+        }
+    }
+
+    // the time of day
+    let mut time = Time::midnight();
+    if let Some(f) = &spec.hour {
+        let (h, _) = field(f, cap, reference.map(|r| r.hour() as i64))?;
+        time = clock_time(with_part_of_day(h, pod), spec, cap)?;
+        grain = clock_grain(spec);
+    } else if let Some(p) = pod {
+        time = Time::new(p.hours().0, 0, 0, 0).ok()?;
+    }
+    Some(Point {
+        start: date.to_datetime(time),
+        grain,
+        pod: if spec.hour.is_none() { pod } else { None },
+        relative,
+    })
+}
+
+/// What the parts of [`point`] read: the rule's fields, the captures, the
+/// reference and bias, the point an interval's end inherits from, the part
+/// of day.
+struct Frame<'a> {
+    spec: &'a TimeSpec,
+    cap: &'a dyn Fn(&str) -> Option<String>,
+    reference: Option<DateTime>,
+    bias: TimeBias,
+    inherit: Option<&'a Point>,
+    pod: Option<PartOfDay>,
+}
+
+/// A date part (date, grain, whether it counts from the reference), or a
+/// whole point when only a clock time was said and the bias placed it.
+enum Dated {
+    On(Date, Grain, bool),
+    Clock(Point),
+}
+
+/// A holiday's date: month and day in its calendar, the year by the bias.
+fn holiday_date(f: &Frame<'_>, cal: super::calendars::Calendar) -> Option<(Date, Grain, bool)> {
+    let (spec, cap, reference, bias) = (f.spec, f.cap, f.reference, f.bias);
+    let ref_date = reference.map(|r| r.date());
+    let mut relative = false;
+    let (date, grain) = {
         // a holiday: month and day in its calendar, the year by the bias
         let month = match &spec.month {
             Some(f) => field(f, cap, None)?.0,
@@ -356,12 +427,16 @@ fn point(
             }
         };
         (chosen, Grain::Day)
-    } else if is_offset(&spec.day) && spec.month.is_none() && spec.year.is_none() {
-        // 昨天, 3天前: a day counted from the reference
-        let off = offset_of(spec.day.as_ref()?, cap)?;
-        relative = true;
-        (ref_date?.checked_add(off.days()).ok()?, Grain::Day)
-    } else if let (Some(nth), Some(wd)) = (&spec.nth, &spec.weekday) {
+    };
+    Some((date, grain, relative))
+}
+
+/// The nth weekday of a month (十月第一个星期一).
+fn nth_weekday_date(f: &Frame<'_>, nth: &Field, wd: &Field) -> Option<(Date, Grain, bool)> {
+    let (spec, cap, reference, bias) = (f.spec, f.cap, f.reference, f.bias);
+    let ref_date = reference.map(|r| r.date());
+    let mut relative = false;
+    let (date, grain) = {
         // 十月第一个星期一
         let (n, _) = field(nth, cap, None)?;
         let (wd, _) = field(wd, cap, None)?;
@@ -391,7 +466,16 @@ fn point(
                 (pick(&dates, r, bias)?, Grain::Day)
             }
         }
-    } else if spec.week.is_some() || (spec.weekday.is_some() && spec.day.is_none()) {
+    };
+    Some((date, grain, relative))
+}
+
+/// A day or a week counted in weeks from the reference's (上周五, 下周, 本周三).
+fn week_date(f: &Frame<'_>) -> Option<(Date, Grain, bool)> {
+    let (spec, cap, reference, bias) = (f.spec, f.cap, f.reference, f.bias);
+    let ref_date = reference.map(|r| r.date());
+    let relative;
+    let (date, grain) = {
         // 上周五, 下周, 本周三
         let base = ref_date?;
         relative = true;
@@ -422,7 +506,19 @@ fn point(
             }
             None => (start, Grain::Week),
         }
-    } else {
+    };
+    Some((date, grain, relative))
+}
+
+/// A date from its year, quarter, month and day fields, the missing ones
+/// from the inherited point or the reference; only a time of day is placed
+/// on a day by the bias (`Dated::Clock`).
+fn calendar_date(f: &Frame<'_>) -> Option<Dated> {
+    let (spec, cap, reference, bias, inherit, pod) =
+        (f.spec, f.cap, f.reference, f.bias, f.inherit, f.pod);
+    let ref_date = reference.map(|r| r.date());
+    let mut relative = false;
+    let (date, grain) = {
         let ref_year = ref_date.map(|d| d.year() as i64);
         let (mut year, mut year_known) = (None, false);
         if let Some(f) = &spec.year {
@@ -496,7 +592,7 @@ fn point(
             relative = true;
             if inherit.is_none() {
                 if let Some(p) = clock_by_bias(spec, cap, pod, reference?, bias) {
-                    return Some(p);
+                    return Some(Dated::Clock(p));
                 }
             }
             (d, Grain::Day)
@@ -557,27 +653,7 @@ fn point(
             (date, grain)
         }
     };
-    if spec.calendar.is_none() {
-        if let Some(n) = spec.shift {
-            date = date.checked_add(n.days()).ok()?;
-        }
-    }
-
-    // the time of day
-    let mut time = Time::midnight();
-    if let Some(f) = &spec.hour {
-        let (h, _) = field(f, cap, reference.map(|r| r.hour() as i64))?;
-        time = clock_time(with_part_of_day(h, pod), spec, cap)?;
-        grain = clock_grain(spec);
-    } else if let Some(p) = pod {
-        time = Time::new(p.hours().0, 0, 0, 0).ok()?;
-    }
-    Some(Point {
-        start: date.to_datetime(time),
-        grain,
-        pod: if spec.hour.is_none() { pod } else { None },
-        relative,
-    })
+    Some(Dated::On(date, grain, relative))
 }
 
 pub(super) fn end_of(p: &Point) -> DateTime {
