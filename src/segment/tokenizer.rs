@@ -89,6 +89,8 @@ struct RepairWords {
     bodies: Vec<String>,
     /// Each body's place in `bodies` (the first one a word starts with wins).
     body_rank: FxHashMap<String, usize>,
+    /// The byte length of the longest body.
+    longest_body: usize,
     /// The chars a place's name ends with that say its level (市长, 县长).
     place_levels: Vec<char>,
     /// Chars jieba's HMM glues before an unknown name, and their tags.
@@ -119,6 +121,7 @@ impl RepairWords {
         }
         RepairWords {
             compound_suffixes: words.get("segment.compound_suffixes").to_vec(),
+            longest_body: bodies.iter().map(String::len).max().unwrap_or(0),
             bodies,
             body_rank,
             place_levels: words.chars("segment.place_levels"),
@@ -315,12 +318,16 @@ impl Tokenizer {
     fn split_body_title<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
         // of the bodies the word starts with, the first in list order (a
         // map by text, not a scan of the list: this runs on every token)
+        let longest = self.repair.longest_body;
         let Some(body) = token
             .text
             .char_indices()
             .skip(1)
             .map(|(i, _)| i)
             .chain(std::iter::once(token.text.len()))
+            // no body is longer: a long token (a run of Latin letters can be
+            // megabytes) costs what a short one does
+            .take_while(|&end| end <= longest)
             .filter_map(|end| self.repair.body_rank.get(&token.text[..end]))
             .min()
             .map(|&rank| &self.repair.bodies[rank])
