@@ -121,6 +121,8 @@ mod tests {
             "relations.party_former",
             "relations.party_both",
             "time.future_cues",
+            "time.dateline_cues",
+            "time.dateline_bylines",
             "entities.alias_cues",
             "entities.industry_words",
             "entities.company_forms",

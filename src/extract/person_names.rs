@@ -28,6 +28,7 @@ struct NameData {
     not_a_surname_here: FxHashSet<char>,
     not_in_name: FxHashSet<char>,
     cues: FxHashSet<&'static str>,
+    list_marks: Vec<char>,
 }
 
 const DATA: &str = include_str!("../../data/names/person_names.txt");
@@ -41,6 +42,7 @@ fn data() -> &'static NameData {
             not_a_surname_here: FxHashSet::default(),
             not_in_name: FxHashSet::default(),
             cues: FxHashSet::default(),
+            list_marks: Vec::new(),
         };
         for line in DATA.lines() {
             let line = line.trim_end();
@@ -60,6 +62,7 @@ fn data() -> &'static NameData {
                 "not_in_name" => chars(&mut d.not_in_name, items),
                 "compound_surnames" => d.compound_surnames.extend(items),
                 "cues" => d.cues.extend(items),
+                "list_marks" => d.list_marks.extend(items.filter_map(|w| w.chars().next())),
                 // the file is compiled in and checked by a test: an unknown
                 // key is a typo there, not user input
                 _ => {}
@@ -74,9 +77,6 @@ struct Span {
     start: usize,
     end: usize,
 }
-
-/// Marks between the names of a list.
-const LIST_MARKS: &[char] = &['、', '与', '和', '及'];
 
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
@@ -257,7 +257,11 @@ pub(crate) fn complete_person_names(
     // the next name of a list of persons (张三与李四, 张三、李四)
     for e in entities.iter().filter(|e| e.kind == EntityType::Person) {
         let rest = &cx.text[e.end..];
-        if let Some(c) = rest.chars().next().filter(|c| LIST_MARKS.contains(c)) {
+        if let Some(c) = rest
+            .chars()
+            .next()
+            .filter(|c| data().list_marks.contains(c))
+        {
             cue_ends.push(e.end + c.len_utf8());
         }
     }
@@ -293,7 +297,7 @@ pub(crate) fn complete_person_names(
         let Some(mark) = cx.text[..e.start].chars().next_back() else {
             continue;
         };
-        if !LIST_MARKS.contains(&mark) {
+        if !data().list_marks.contains(&mark) {
             continue;
         }
         let at = e.start - mark.len_utf8();
@@ -364,6 +368,7 @@ mod tests {
         assert!(d.not_in_name.contains(&'的'));
         assert!(d.not_a_surname_here.contains(&'和'));
         assert!(d.cues.contains("记者"));
+        assert_eq!(d.list_marks, ['、', '与', '和', '及']);
         for line in DATA
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -375,7 +380,8 @@ mod tests {
                     "compound_surnames",
                     "not_a_surname_here",
                     "not_in_name",
-                    "cues"
+                    "cues",
+                    "list_marks"
                 ]
                 .contains(&key),
                 "unknown key {key:?} in person_names.txt"

@@ -52,12 +52,28 @@ fn agency_code() -> &'static Regex {
 fn dateline() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"(?m)^[^\n。]{0,30}?(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月",
-            r"(?P<d>3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日",
-            r"(?:电|讯|消息|报道|晚间|早间|午间|上午|下午|晚|[,，\s]|\s*[(（]记者)"
+        // the words after the date are data (`time.dateline_cues`,
+        // `time.dateline_bylines` in data/words/words.toml); the rest is the
+        // grammar of a month and day
+        let words = crate::words::WordLists::builtin();
+        let alt = |name: &str| {
+            words
+                .get(name)
+                .iter()
+                .map(|w| regex::escape(w))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        Regex::new(&format!(
+            concat!(
+                r"(?m)^[^\n。]{{0,30}}?(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月",
+                r"(?P<d>3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日",
+                r"(?:{cues}|[,，\s]|\s*[(（](?:{bylines}))"
+            ),
+            cues = alt("time.dateline_cues"),
+            bylines = alt("time.dateline_bylines"),
         ))
-        .expect("static regex")
+        .expect("the dateline regex, from built-in words")
     })
 }
 
