@@ -290,7 +290,7 @@ pub fn pair_features<'a>(
             out.feature(&["BP:", t.text]);
             continue;
         }
-        if t.text == "被" {
+        if triggers.is(t.text, "passive") {
             has_bei = true;
         }
         if between.len() <= 16 || i < 8 || i + 8 >= between.len() {

@@ -112,6 +112,7 @@ mod tests {
             "segment.body_words",
             "segment.body_chars",
             "segment.place_levels",
+            "segment.level_title_heads",
             "segment.glued_particles",
             "segment.glued_after_name",
             "segment.glued_after_two_char_name",

@@ -93,6 +93,8 @@ struct RepairWords {
     longest_body: usize,
     /// The chars a place's name ends with that say its level (市长, 县长).
     place_levels: Vec<char>,
+    /// The chars that make a title of a place's level (长 of 市长).
+    level_title_heads: Vec<char>,
     /// Chars jieba's HMM glues before an unknown name, and their tags.
     glued_particles: Vec<(char, Tag)>,
     /// Chars jieba's HMM glues after a name, and their tags.
@@ -125,6 +127,7 @@ impl RepairWords {
             bodies,
             body_rank,
             place_levels: words.chars("segment.place_levels"),
+            level_title_heads: words.chars("segment.level_title_heads"),
             glued_particles: words
                 .tagged("segment.glued_particles")
                 .into_iter()
@@ -362,20 +365,26 @@ impl Tokenizer {
                 i += 1;
                 continue;
             };
-            let head = next.text.strip_prefix('长');
+            let head = self
+                .repair
+                .level_title_heads
+                .iter()
+                .find_map(|&h| next.text.strip_prefix(h).map(|rest| (h, rest)));
+            let head_len = head.map_or(0, |(h, _)| h.len_utf8());
+            let head = head.map(|(_, rest)| rest);
             let title_at = place.start() + cut;
             let fits = place.pos.as_str() == "ns"
                 && self.repair.place_levels.contains(&level)
                 && place.text[..cut].chars().nth(1).is_some()
                 && head.is_some_and(|rest| rest.is_empty() || !self.jieba.has_word(next.text))
                 && text
-                    .get(place.start() + cut - base..next.start() + '长'.len_utf8() - base)
+                    .get(place.start() + cut - base..next.start() + head_len - base)
                     .is_some_and(|title| self.titles.contains(title));
             let Some(rest) = head.filter(|_| fits) else {
                 i += 1;
                 continue;
             };
-            let title_end = next.start() + '长'.len_utf8();
+            let title_end = next.start() + head_len;
             let mut cut_tokens = vec![
                 Token::new(&place.text[..cut], place.pos, place.start(), title_at),
                 Token::new(
