@@ -10,26 +10,58 @@ use super::RuleSet;
 use crate::document::{EntityType, TimeKind};
 use crate::segment::Token;
 
-#[allow(clippy::too_many_arguments)]
+/// One match of a rule's pattern or regex, with what its output is made
+/// from: the spans it covers, the entities found so far, its sentence.
+pub(super) struct Match<'m, 'a> {
+    /// The whole match.
+    pub(super) whole: (usize, usize),
+    /// Each capture's span, if it took something.
+    pub(super) spans: &'m [Option<(usize, usize)>],
+    /// The entity a capture is, if it is exactly one.
+    pub(super) entity_at: &'m dyn Fn(usize) -> Option<EntityHit>,
+    /// The entities of earlier stages, in text order.
+    pub(super) prev_entities: &'m [EntityHit],
+    pub(super) sentence: &'m Range<usize>,
+    pub(super) sent_tokens: &'m [Token<'a>],
+}
+
+impl Match<'_, '_> {
+    /// The span of a capture (`None`: the whole match).
+    fn at(&self, cap: Option<usize>) -> Option<(usize, usize)> {
+        match cap {
+            Some(c) => self.spans.get(c).copied().flatten(),
+            None => Some(self.whole),
+        }
+    }
+
+    /// The entities of earlier stages inside `a..b`.
+    fn entities_in(&self, a: usize, b: usize) -> impl Iterator<Item = &EntityHit> {
+        let from = self.prev_entities.partition_point(|e| e.start < a);
+        self.prev_entities[from..]
+            .iter()
+            .take_while(move |e| e.start < b)
+            .filter(move |e| e.end <= b)
+    }
+}
+
+/// Turn a match of rule `rule_idx` into what the rule declares.
 pub(super) fn emit(
     set: &RuleSet,
     input: &Input<'_>,
     rule_idx: usize,
-    whole: (usize, usize),
-    spans: &[Option<(usize, usize)>],
-    entity_at: &dyn Fn(usize) -> Option<EntityHit>,
-    prev_entities: &[EntityHit],
-    sentence: &Range<usize>,
-    sent_tokens: &[Token<'_>],
+    m: &Match<'_, '_>,
     found: &mut Candidates,
 ) {
     let rule = &set.inner.rules[rule_idx];
     let text = input.text;
-    let at = |cap: Option<usize>| -> Option<(usize, usize)> {
-        match cap {
-            Some(c) => spans.get(c).copied().flatten(),
-            None => Some(whole),
-        }
+    let hit = |start: usize, end: usize, kind: &EntityType, canonical: String| EntityHit {
+        start,
+        end,
+        kind: kind.clone(),
+        canonical,
+        rule: rule_idx,
+        alias: false,
+        priority: rule.priority,
     };
     match &rule.output {
         Output::Entity {
@@ -38,26 +70,14 @@ pub(super) fn emit(
             canonical,
             each: true,
         } => {
-            let Some((a, b)) = at(*cap) else { return };
-            let from = prev_entities.partition_point(|e| e.start < a);
-            for e in prev_entities[from..]
-                .iter()
-                .take_while(|e| e.start < b)
-                .filter(|e| e.end <= b)
-            {
-                found.entities.push(EntityHit {
-                    start: e.start,
-                    end: e.end,
-                    kind: kind.clone(),
-                    canonical: match canonical {
-                        Canonical::Fixed(c) => c.clone(),
-                        Canonical::Text => text[e.start..e.end].to_string(),
-                        Canonical::Lexicon => e.canonical.clone(),
-                    },
-                    rule: rule_idx,
-                    alias: false,
-                    priority: rule.priority,
-                });
+            let Some((a, b)) = m.at(*cap) else { return };
+            for e in m.entities_in(a, b) {
+                let canonical = match canonical {
+                    Canonical::Fixed(c) => c.clone(),
+                    Canonical::Text => text[e.start..e.end].to_string(),
+                    Canonical::Lexicon => e.canonical.clone(),
+                };
+                found.entities.push(hit(e.start, e.end, kind, canonical));
             }
         }
         Output::Entity {
@@ -66,7 +86,7 @@ pub(super) fn emit(
             canonical,
             each: false,
         } => {
-            let Some((a, b)) = at(*cap) else { return };
+            let Some((a, b)) = m.at(*cap) else { return };
             let surface = &text[a..b];
             let canonical = match canonical {
                 Canonical::Lexicon => input
@@ -77,23 +97,15 @@ pub(super) fn emit(
                 Canonical::Text => surface.to_string(),
                 Canonical::Fixed(c) => c.clone(),
             };
-            found.entities.push(EntityHit {
-                start: a,
-                end: b,
-                kind: kind.clone(),
-                canonical,
-                rule: rule_idx,
-                alias: false,
-                priority: rule.priority,
-            });
+            found.entities.push(hit(a, b, kind, canonical));
         }
         Output::Time { spec, cap } => {
-            let Some((a, b)) = at(*cap) else { return };
+            let Some((a, b)) = m.at(*cap) else { return };
             found.times.push(TimeHit {
                 start: a,
                 end: b,
                 rule: rule_idx,
-                spans: spans.into(),
+                spans: m.spans.into(),
                 kind: spec.kind.unwrap_or(TimeKind::Date),
                 priority: rule.priority,
             });
@@ -105,98 +117,26 @@ pub(super) fn emit(
             verb,
             value,
         } => {
-            let party = |c: usize| -> Vec<EntityHit> {
-                if let Some(e) = entity_at(c) {
-                    return vec![e];
-                }
-                let Some((x, y)) = spans.get(c).copied().flatten() else {
-                    return Vec::new();
-                };
-                // entities are in text order: only those near the capture are looked at
-                match Reference::of(&text[x..y]) {
-                    Some(r) => {
-                        let before = prev_entities.partition_point(|e| e.start < x);
-                        r.antecedents(x, sentence.start, &prev_entities[..before])
-                    }
-                    // a list (A、B和C): each name in it
-                    None => {
-                        let from = prev_entities.partition_point(|e| e.start < x);
-                        prev_entities[from..]
-                            .iter()
-                            .take_while(|e| e.start < y)
-                            .filter(|e| e.end <= y && is_party(e))
-                            .cloned()
-                            .collect()
-                    }
-                }
-            };
-            let (subjects, objects) = (party(*subject), party(*object));
-            // one capture as both subject and object: the pairs it names
-            // (双方: the two; a list of peers, 贵州茅台、五粮液、泸州老窖等:
-            // each pair once, in text order; a long list names no pairs)
-            let pairs: Vec<(EntityHit, EntityHit)> = if subject == object {
-                if (2..=MAX_PEERS).contains(&subjects.len()) {
-                    subjects
-                        .iter()
-                        .enumerate()
-                        .flat_map(|(i, a)| {
-                            subjects[i + 1..]
-                                .iter()
-                                .map(move |b| (a.clone(), b.clone()))
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                }
-            } else {
-                subjects
-                    .iter()
-                    .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))
-                    .collect()
-            };
-            let verb_span = match verb {
-                Verb::Cap(c) => spans.get(*c).copied().flatten(),
-                _ => None,
-            };
-            let verb = match verb {
-                Verb::Cap(c) => spans
-                    .get(*c)
+            let text_of = |c: usize| {
+                m.spans
+                    .get(c)
                     .copied()
                     .flatten()
                     .map(|(x, y)| text[x..y].to_string())
-                    .unwrap_or_default(),
+            };
+            let verb_span = match verb {
+                Verb::Cap(c) => m.spans.get(*c).copied().flatten(),
+                _ => None,
+            };
+            let verb = match verb {
+                Verb::Cap(c) => text_of(*c).unwrap_or_default(),
                 Verb::Fixed(v) => v.clone(),
                 Verb::None => String::new(),
             };
-            let value = value
-                .and_then(|c| spans.get(c).copied().flatten())
-                .map(|(x, y)| text[x..y].to_string());
-            // cue words: inside the match or just before it
-            let first = sent_tokens.partition_point(|t| t.end() <= whole.0);
-            let window_start = sent_tokens
-                .get(first.saturating_sub(3))
-                .map_or(whole.0, |t| t.start().min(whole.0));
-            // a cue governs the trigger (the verb, else the whole match) only
-            // from inside its clause: 表示没有问题，并宣布收购 is no denial
-            let trigger = match verb_span {
-                Some((x, y)) => (x, y),
-                None => whole,
-            };
-            let same_clause = |a: usize, b: usize| {
-                let (x, y) = (a.min(b), a.max(b));
-                !text
-                    .get(x..y)
-                    .is_some_and(|gap| gap.contains(crate::segment::CLAUSE_MARKS))
-            };
-            let cue = |words: &[String]| {
-                sent_tokens
-                    .iter()
-                    .filter(|t| t.start() >= window_start && t.end() <= whole.1)
-                    .filter(|t| words.iter().any(|w| w == t.text))
-                    .any(|t| same_clause(t.end(), trigger.0) || same_clause(t.start(), trigger.1))
-            };
-            let (negated, hedged) = (cue(&rule.negation), cue(&rule.hedging));
-            for (subj, obj) in pairs {
+            let value = value.and_then(text_of);
+            let negated = m.cued(text, &rule.negation, verb_span);
+            let hedged = m.cued(text, &rule.hedging, verb_span);
+            for (subj, obj) in m.pairs(text, *subject, *object) {
                 if subj.span() == obj.span() || subj.canonical == obj.canonical {
                     continue;
                 }
@@ -208,7 +148,7 @@ pub(super) fn emit(
                     value: value.clone(),
                     negated,
                     hedged,
-                    sentence: sentence.clone(),
+                    sentence: m.sentence.clone(),
                     rule: rule_idx,
                     origin: None,
                     priority: rule.priority,
@@ -220,10 +160,79 @@ pub(super) fn emit(
             entities,
             times,
         } => {
-            if let Some(span) = at(*cap) {
+            if let Some(span) = m.at(*cap) {
                 found.vetoes.push((span, *entities, *times));
             }
         }
+    }
+}
+
+impl Match<'_, '_> {
+    /// The parties capture `c` names: the entity it is; the names a
+    /// reference word stands for (该公司, 双方); each name of a list in it
+    /// (A、B和C).
+    fn parties(&self, text: &str, c: usize) -> Vec<EntityHit> {
+        if let Some(e) = (self.entity_at)(c) {
+            return vec![e];
+        }
+        let Some((x, y)) = self.spans.get(c).copied().flatten() else {
+            return Vec::new();
+        };
+        match Reference::of(&text[x..y]) {
+            Some(r) => {
+                // entities are in text order: only those near the capture are looked at
+                let before = self.prev_entities.partition_point(|e| e.start < x);
+                r.antecedents(x, self.sentence.start, &self.prev_entities[..before])
+            }
+            None => self.entities_in(x, y).filter(|e| is_party(e)).cloned().collect(),
+        }
+    }
+
+    /// The (subject, object) pairs of a relation. One capture as both
+    /// subject and object names the pairs in it (双方: the two; a list of
+    /// peers, 贵州茅台、五粮液、泸州老窖等: each pair once, in text order; a
+    /// long list names no pairs).
+    fn pairs(&self, text: &str, subject: usize, object: usize) -> Vec<(EntityHit, EntityHit)> {
+        let subjects = self.parties(text, subject);
+        if subject == object {
+            if !(2..=MAX_PEERS).contains(&subjects.len()) {
+                return Vec::new();
+            }
+            return subjects
+                .iter()
+                .enumerate()
+                .flat_map(|(i, a)| subjects[i + 1..].iter().map(move |b| (a.clone(), b.clone())))
+                .collect();
+        }
+        let objects = self.parties(text, object);
+        subjects
+            .iter()
+            .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))
+            .collect()
+    }
+
+    /// Whether one of the cue `words` governs the relation's trigger (the
+    /// verb, else the whole match): a token inside the match or up to three
+    /// before it, in the trigger's clause (表示没有问题，并宣布收购 is no denial).
+    fn cued(&self, text: &str, words: &[String], verb_span: Option<(usize, usize)>) -> bool {
+        let whole = self.whole;
+        let first = self.sent_tokens.partition_point(|t| t.end() <= whole.0);
+        let window_start = self
+            .sent_tokens
+            .get(first.saturating_sub(3))
+            .map_or(whole.0, |t| t.start().min(whole.0));
+        let trigger = verb_span.unwrap_or(whole);
+        let same_clause = |a: usize, b: usize| {
+            let (x, y) = (a.min(b), a.max(b));
+            !text
+                .get(x..y)
+                .is_some_and(|gap| gap.contains(crate::segment::CLAUSE_MARKS))
+        };
+        self.sent_tokens
+            .iter()
+            .filter(|t| t.start() >= window_start && t.end() <= whole.1)
+            .filter(|t| words.iter().any(|w| w == t.text))
+            .any(|t| same_clause(t.end(), trigger.0) || same_clause(t.start(), trigger.1))
     }
 }
 

@@ -29,7 +29,7 @@ use std::ops::Range;
 
 use self::compile::{Anchor, Inner, Output};
 pub use self::compile::{RuleSet, RuleTest};
-use self::emit::emit;
+use self::emit::{emit, Match};
 use self::hits::{drop_orphan_aliases, settle, Candidates, SpanCover, Spanned};
 pub(crate) use self::hits::{EntityHit, Hits, Input, RelationHit, TimeHit};
 use self::items::{build_items, Lookup};
@@ -340,19 +340,16 @@ where
                             .as_ref()
                             .map(|(i, _)| hits.entities[*i].clone())
                     };
+                    let m = Match {
+                        whole,
+                        spans: &spans,
+                        entity_at: &entity_at,
+                        prev_entities: &hits.entities,
+                        sentence: s,
+                        sent_tokens: &input.tokens[sent_tokens[k].clone()],
+                    };
                     for &rule in rules {
-                        emit(
-                            set,
-                            input,
-                            rule,
-                            whole,
-                            &spans,
-                            &entity_at,
-                            &hits.entities,
-                            s,
-                            &input.tokens[sent_tokens[k].clone()],
-                            found,
-                        );
+                        emit(set, input, rule, &m, found);
                     }
                 }
             };
@@ -477,19 +474,16 @@ where
                         .find(|e| e.end == y)
                         .cloned()
                 };
+                let at = Match {
+                    whole: (m.start(), m.end()),
+                    spans: &spans,
+                    entity_at: &entity_at,
+                    prev_entities: &hits.entities,
+                    sentence: s,
+                    sent_tokens: &input.tokens[sent_tokens[k].clone()],
+                };
                 for &rule in rules {
-                    emit(
-                        set,
-                        input,
-                        rule,
-                        (m.start(), m.end()),
-                        &spans,
-                        &entity_at,
-                        &hits.entities,
-                        s,
-                        &input.tokens[sent_tokens[k].clone()],
-                        found,
-                    );
+                    emit(set, input, rule, &at, found);
                 }
             }
         }
