@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::compile::{Canonical, Output, Verb};
+use super::compile::{Canonical, Output, Rule, Verb};
 use super::hits::{Candidates, EntityHit, Input, RelationHit, Spanned, TimeHit};
 use super::RuleSet;
 use crate::document::{EntityType, TimeKind};
@@ -53,51 +53,45 @@ pub(super) fn emit(
     found: &mut Candidates,
 ) {
     let rule = &set.inner.rules[rule_idx];
-    let text = input.text;
-    let hit = |start: usize, end: usize, kind: &EntityType, canonical: String| EntityHit {
-        start,
-        end,
-        kind: kind.clone(),
-        canonical,
-        rule: rule_idx,
-        alias: false,
-        priority: rule.priority,
-    };
     match &rule.output {
         Output::Entity {
             kind,
             cap,
             canonical,
-            each: true,
+            each,
         } => {
             let Some((a, b)) = m.at(*cap) else { return };
-            for e in m.entities_in(a, b) {
-                let canonical = match canonical {
-                    Canonical::Fixed(c) => c.clone(),
-                    Canonical::Text => text[e.start..e.end].to_string(),
-                    Canonical::Lexicon => e.canonical.clone(),
-                };
-                found.entities.push(hit(e.start, e.end, kind, canonical));
-            }
-        }
-        Output::Entity {
-            kind,
-            cap,
-            canonical,
-            each: false,
-        } => {
-            let Some((a, b)) = m.at(*cap) else { return };
-            let surface = &text[a..b];
-            let canonical = match canonical {
-                Canonical::Lexicon => input
-                    .lexicon
-                    .get(surface)
-                    .map_or(surface, |e| e.canonical.as_str())
-                    .to_string(),
-                Canonical::Text => surface.to_string(),
-                Canonical::Fixed(c) => c.clone(),
+            let hit = |start: usize, end: usize, canonical: String| EntityHit {
+                start,
+                end,
+                kind: kind.clone(),
+                canonical,
+                rule: rule_idx,
+                alias: false,
+                priority: rule.priority,
             };
-            found.entities.push(hit(a, b, kind, canonical));
+            if *each {
+                for e in m.entities_in(a, b) {
+                    let canonical = match canonical {
+                        Canonical::Fixed(c) => c.clone(),
+                        Canonical::Text => input.text[e.start..e.end].to_string(),
+                        Canonical::Lexicon => e.canonical.clone(),
+                    };
+                    found.entities.push(hit(e.start, e.end, canonical));
+                }
+            } else {
+                let surface = &input.text[a..b];
+                let canonical = match canonical {
+                    Canonical::Lexicon => input
+                        .lexicon
+                        .get(surface)
+                        .map_or(surface, |e| e.canonical.as_str())
+                        .to_string(),
+                    Canonical::Text => surface.to_string(),
+                    Canonical::Fixed(c) => c.clone(),
+                };
+                found.entities.push(hit(a, b, canonical));
+            }
         }
         Output::Time { spec, cap } => {
             let Some((a, b)) = m.at(*cap) else { return };
@@ -110,51 +104,7 @@ pub(super) fn emit(
                 priority: rule.priority,
             });
         }
-        Output::Relation {
-            predicate,
-            subject,
-            object,
-            verb,
-            value,
-        } => {
-            let text_of = |c: usize| {
-                m.spans
-                    .get(c)
-                    .copied()
-                    .flatten()
-                    .map(|(x, y)| text[x..y].to_string())
-            };
-            let verb_span = match verb {
-                Verb::Cap(c) => m.spans.get(*c).copied().flatten(),
-                _ => None,
-            };
-            let verb = match verb {
-                Verb::Cap(c) => text_of(*c).unwrap_or_default(),
-                Verb::Fixed(v) => v.clone(),
-                Verb::None => String::new(),
-            };
-            let value = value.and_then(text_of);
-            let negated = m.cued(text, &rule.negation, verb_span);
-            let hedged = m.cued(text, &rule.hedging, verb_span);
-            for (subj, obj) in m.pairs(text, *subject, *object) {
-                if subj.span() == obj.span() || subj.canonical == obj.canonical {
-                    continue;
-                }
-                found.relations.push(RelationHit {
-                    subject: subj,
-                    object: obj,
-                    predicate: predicate.clone(),
-                    verb: verb.clone(),
-                    value: value.clone(),
-                    negated,
-                    hedged,
-                    sentence: m.sentence.clone(),
-                    rule: rule_idx,
-                    origin: None,
-                    priority: rule.priority,
-                });
-            }
-        }
+        Output::Relation { .. } => m.relations(input.text, rule, rule_idx, found),
         Output::Veto {
             cap,
             entities,
@@ -163,6 +113,60 @@ pub(super) fn emit(
             if let Some(span) = m.at(*cap) {
                 found.vetoes.push((span, *entities, *times));
             }
+        }
+    }
+}
+
+impl Match<'_, '_> {
+    /// The triples of a relation rule's match: each pair of its parties,
+    /// with its verb, value and flags.
+    fn relations(&self, text: &str, rule: &Rule, rule_idx: usize, found: &mut Candidates) {
+        let Output::Relation {
+            predicate,
+            subject,
+            object,
+            verb,
+            value,
+        } = &rule.output
+        else {
+            return;
+        };
+        let text_of = |c: usize| {
+            self.spans
+                .get(c)
+                .copied()
+                .flatten()
+                .map(|(x, y)| text[x..y].to_string())
+        };
+        let verb_span = match verb {
+            Verb::Cap(c) => self.spans.get(*c).copied().flatten(),
+            _ => None,
+        };
+        let verb = match verb {
+            Verb::Cap(c) => text_of(*c).unwrap_or_default(),
+            Verb::Fixed(v) => v.clone(),
+            Verb::None => String::new(),
+        };
+        let value = value.and_then(text_of);
+        let negated = self.cued(text, &rule.negation, verb_span);
+        let hedged = self.cued(text, &rule.hedging, verb_span);
+        for (subj, obj) in self.pairs(text, *subject, *object) {
+            if subj.span() == obj.span() || subj.canonical == obj.canonical {
+                continue;
+            }
+            found.relations.push(RelationHit {
+                subject: subj,
+                object: obj,
+                predicate: predicate.clone(),
+                verb: verb.clone(),
+                value: value.clone(),
+                negated,
+                hedged,
+                sentence: self.sentence.clone(),
+                rule: rule_idx,
+                origin: None,
+                priority: rule.priority,
+            });
         }
     }
 }
@@ -184,7 +188,11 @@ impl Match<'_, '_> {
                 let before = self.prev_entities.partition_point(|e| e.start < x);
                 r.antecedents(x, self.sentence.start, &self.prev_entities[..before])
             }
-            None => self.entities_in(x, y).filter(|e| is_party(e)).cloned().collect(),
+            None => self
+                .entities_in(x, y)
+                .filter(|e| is_party(e))
+                .cloned()
+                .collect(),
         }
     }
 
@@ -201,7 +209,11 @@ impl Match<'_, '_> {
             return subjects
                 .iter()
                 .enumerate()
-                .flat_map(|(i, a)| subjects[i + 1..].iter().map(move |b| (a.clone(), b.clone())))
+                .flat_map(|(i, a)| {
+                    subjects[i + 1..]
+                        .iter()
+                        .map(move |b| (a.clone(), b.clone()))
+                })
                 .collect();
         }
         let objects = self.parties(text, object);
