@@ -13,7 +13,9 @@ use rustc_hash::FxHashMap;
 use toml::Spanned;
 
 use super::elements::{build_regex, compile_seq, expand, with_fragments};
-use super::format::{ElemDef, RuleDef, RuleFile, RuleKind, TestDef};
+use super::format::{
+    ElemDef, EntityOut, RelationOut, RuleDef, RuleFile, RuleKind, TestDef, VetoOut,
+};
 use super::gate::Gates;
 use super::pattern::{Pattern, StartIndex, Vocab};
 use super::time_fields::time_spec;
@@ -395,6 +397,43 @@ impl Compiler {
             )));
         }
         let stage = def.stage.or(parsed.defaults.stage).unwrap_or(1);
+        let found = self.finder_of(def, macros, ctx)?;
+        let output = output_of(def, &found, ctx)?;
+        let Found {
+            finder,
+            needs_entities,
+            needs_time,
+            ..
+        } = found;
+        let idx = self.rules.len();
+        self.ids.insert(def.id.clone(), (file, idx));
+        self.needs.push((idx, stage, needs_entities, needs_time));
+        self.rules.push(Rule {
+            id: def.id.clone(),
+            stage,
+            priority: def.priority,
+            finder,
+            output,
+            negation: def
+                .negation
+                .clone()
+                .unwrap_or_else(|| parsed.defaults.negation.clone()),
+            hedging: def
+                .hedging
+                .clone()
+                .unwrap_or_else(|| parsed.defaults.hedging.clone()),
+        });
+        Ok(())
+    }
+
+    /// The pattern or regex of a rule, compiled (an equal one is shared),
+    /// with its capture names and the entity types and times it needs.
+    fn finder_of(
+        &mut self,
+        def: &RuleDef,
+        macros: &std::collections::BTreeMap<String, Spanned<ElemDef>>,
+        ctx: &Ctx<'_>,
+    ) -> Result<Found> {
         let (finder, cap_names, needs_entities, needs_time) = match (&def.pattern, &def.regex) {
             (Some(p), None) => {
                 let expanded = p
@@ -446,138 +485,16 @@ impl Compiler {
             (Some(_), Some(_)) => return Err(ctx.err("give either `pattern` or `regex`, not both")),
             (None, None) => return Err(ctx.err("a rule needs a `pattern` or a `regex`")),
         };
-        let cap = |name: &str| -> Result<usize> {
-            let name = name.trim_start_matches('$');
-            cap_names.iter().position(|n| n == name).ok_or_else(|| {
-                ctx.err(format!(
-                    "capture {name:?} is not in the pattern (captures: {})",
-                    list(&cap_names)
-                ))
-            })
-        };
-        let opt_cap = |name: &Option<String>| name.as_deref().map(cap).transpose();
-        let given = [
-            def.entity.is_some(),
-            def.time.is_some(),
-            def.relation.is_some(),
-            def.veto.is_some(),
-        ];
-        let wanted = match def.kind {
-            RuleKind::Entity => 0,
-            RuleKind::Time => 1,
-            RuleKind::Relation => 2,
-            RuleKind::Veto => 3,
-        };
-        if !given[wanted] || given.iter().filter(|&&g| g).count() != 1 {
-            let field = ["entity", "time", "relation", "veto"][wanted];
-            return Err(ctx.err(format!(
-                "a {field} rule needs exactly one output table, `{field} = {{ ... }}`"
-            )));
-        }
-        let output = match def.kind {
-            RuleKind::Entity => {
-                let e = def
-                    .entity
-                    .as_ref()
-                    .ok_or_else(|| ctx.err("missing `entity`"))?;
-                if !ENTITY_TYPES.contains(&e.kind.as_str()) {
-                    return Err(ctx.err(format!(
-                        "unknown entity type {:?} (one of {})",
-                        e.kind,
-                        ENTITY_TYPES.join(", ")
-                    )));
-                }
-                let canonical = match e.canonical.as_deref() {
-                    None | Some("lexicon") => Canonical::Lexicon,
-                    Some("text") => Canonical::Text,
-                    Some(other) => Canonical::Fixed(other.to_string()),
-                };
-                if e.each && !entities_seen_before(&needs_entities) {
-                    return Err(ctx.err(
-                        "`each` retypes entities of earlier stages: the pattern must use `entity`",
-                    ));
-                }
-                Output::Entity {
-                    kind: e.kind.parse().unwrap_or(EntityType::Org),
-                    cap: opt_cap(&e.capture)?,
-                    canonical,
-                    each: e.each,
-                }
-            }
-            RuleKind::Time => {
-                let t = def.time.as_ref().ok_or_else(|| ctx.err("missing `time`"))?;
-                Output::Time {
-                    spec: Box::new(time_spec(t, &cap, ctx)?),
-                    cap: opt_cap(&t.capture)?,
-                }
-            }
-            RuleKind::Relation => {
-                let r = def
-                    .relation
-                    .as_ref()
-                    .ok_or_else(|| ctx.err("missing `relation`"))?;
-                let predicate: Predicate = r.predicate.parse().map_err(|e: String| ctx.err(e))?;
-                let verb = match &r.verb {
-                    None => Verb::None,
-                    Some(v) if cap_names.iter().any(|n| n == v.trim_start_matches('$')) => {
-                        Verb::Cap(cap(v)?)
-                    }
-                    Some(v) if v.starts_with('$') => {
-                        return Err(ctx.err(format!("capture {v:?} is not in the pattern")))
-                    }
-                    Some(v) => Verb::Fixed(v.clone()),
-                };
-                Output::Relation {
-                    predicate,
-                    subject: cap(&r.subject)?,
-                    object: cap(&r.object)?,
-                    verb,
-                    value: opt_cap(&r.value)?,
-                }
-            }
-            RuleKind::Veto => {
-                let v = def.veto.as_ref().ok_or_else(|| ctx.err("missing `veto`"))?;
-                let mut kinds = (v.kinds.is_empty(), v.kinds.is_empty());
-                for k in &v.kinds {
-                    match k.as_str() {
-                        "entity" => kinds.0 = true,
-                        "time" => kinds.1 = true,
-                        other => {
-                            return Err(
-                                ctx.err(format!("veto kind {other:?} is not `entity` or `time`"))
-                            )
-                        }
-                    }
-                }
-                Output::Veto {
-                    cap: opt_cap(&v.capture)?,
-                    entities: kinds.0,
-                    times: kinds.1,
-                }
-            }
-        };
-        let idx = self.rules.len();
-        self.ids.insert(def.id.clone(), (file, idx));
-        self.needs.push((idx, stage, needs_entities, needs_time));
-        self.rules.push(Rule {
-            id: def.id.clone(),
-            stage,
-            priority: def.priority,
+        Ok(Found {
             finder,
-            output,
-            negation: def
-                .negation
-                .clone()
-                .unwrap_or_else(|| parsed.defaults.negation.clone()),
-            hedging: def
-                .hedging
-                .clone()
-                .unwrap_or_else(|| parsed.defaults.hedging.clone()),
-        });
-        Ok(())
+            cap_names,
+            needs_entities,
+            needs_time,
+        })
     }
 
-    fn finish(self) -> Result<RuleSet> {
+    /// A rule may only use what an earlier stage produces: no cycles.
+    fn check_dependencies(&self) -> Result<()> {
         // a rule may only use what an earlier stage produces: no cycles
         for (idx, stage, entities, time) in &self.needs {
             let rule = &self.rules[*idx];
@@ -609,6 +526,11 @@ impl Compiler {
                 return Err(ctx.err("uses a time but no earlier stage produces one"));
             }
         }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<RuleSet> {
+        self.check_dependencies()?;
         let stages: Vec<u32> = self
             .rules
             .iter()
@@ -625,29 +547,9 @@ impl Compiler {
             regex_also,
             automaton: anchor_ac,
         } = Gates::build(&self.patterns, &self.regexes, &self.shared.vocab);
-        let mut stage_patterns = vec![FxHashMap::<usize, Vec<usize>>::default(); stages.len()];
-        let mut stage_regexes = vec![FxHashMap::<usize, Vec<usize>>::default(); stages.len()];
-        for (i, r) in self.rules.iter().enumerate() {
-            let s = stages.binary_search(&r.stage).unwrap_or(0);
-            match r.finder {
-                Finder::Pattern(p) => stage_patterns[s].entry(p).or_default().push(i),
-                Finder::Regex(x) => stage_regexes[s].entry(x).or_default().push(i),
-            }
-        }
-        // pattern ids by gate word and stage, so a stage's candidates need
-        // no lookup of the stage's patterns
-        let mut word_patterns = vec![vec![Vec::new(); anchor_words.len()]; stages.len()];
-        let mut other_patterns = vec![Vec::new(); stages.len()];
-        for (si, pats) in stage_patterns.iter().enumerate() {
-            let mut ids: Vec<usize> = pats.keys().copied().collect();
-            ids.sort_unstable();
-            for pid in ids {
-                match &anchors[pid] {
-                    Anchor::Words(ws) => ws.iter().for_each(|&w| word_patterns[si][w].push(pid)),
-                    _ => other_patterns[si].push(pid),
-                }
-            }
-        }
+        let (stage_patterns, stage_regexes) = rules_by_stage(&self.rules, &stages);
+        let (word_patterns, other_patterns) =
+            patterns_by_word(&stage_patterns, &anchors, anchor_words.len());
         let regex_order: Vec<Vec<usize>> = stage_regexes
             .iter()
             .map(|m| {
@@ -706,6 +608,188 @@ impl Compiler {
             }),
         })
     }
+}
+
+/// Per stage (an index into `stages`): the rules of each pattern and of each
+/// regex.
+#[allow(clippy::type_complexity)]
+fn rules_by_stage(
+    rules: &[Rule],
+    stages: &[u32],
+) -> (
+    Vec<FxHashMap<usize, Vec<usize>>>,
+    Vec<FxHashMap<usize, Vec<usize>>>,
+) {
+    let mut stage_patterns = vec![FxHashMap::<usize, Vec<usize>>::default(); stages.len()];
+    let mut stage_regexes = vec![FxHashMap::<usize, Vec<usize>>::default(); stages.len()];
+    for (i, r) in rules.iter().enumerate() {
+        let s = stages.binary_search(&r.stage).unwrap_or(0);
+        match r.finder {
+            Finder::Pattern(p) => stage_patterns[s].entry(p).or_default().push(i),
+            Finder::Regex(x) => stage_regexes[s].entry(x).or_default().push(i),
+        }
+    }
+    (stage_patterns, stage_regexes)
+}
+
+/// Pattern ids by gate word and stage, so a stage's candidates need no
+/// lookup of the stage's patterns; and per stage the patterns no word gates.
+fn patterns_by_word(
+    stage_patterns: &[FxHashMap<usize, Vec<usize>>],
+    anchors: &[Anchor],
+    words: usize,
+) -> (Vec<Vec<Vec<usize>>>, Vec<Vec<usize>>) {
+    let mut word_patterns = vec![vec![Vec::new(); words]; stage_patterns.len()];
+    let mut other_patterns = vec![Vec::new(); stage_patterns.len()];
+    for (si, pats) in stage_patterns.iter().enumerate() {
+        let mut ids: Vec<usize> = pats.keys().copied().collect();
+        ids.sort_unstable();
+        for pid in ids {
+            match &anchors[pid] {
+                Anchor::Words(ws) => ws.iter().for_each(|&w| word_patterns[si][w].push(pid)),
+                _ => other_patterns[si].push(pid),
+            }
+        }
+    }
+    (word_patterns, other_patterns)
+}
+
+/// What a rule found by a pattern or regex has captured.
+struct Found {
+    finder: Finder,
+    cap_names: Vec<String>,
+    needs_entities: BTreeSet<String>,
+    needs_time: bool,
+}
+
+/// A rule's output table, checked against its kind and its captures.
+fn output_of(def: &RuleDef, found: &Found, ctx: &Ctx<'_>) -> Result<Output> {
+    let cap_names = &found.cap_names;
+    let cap = |name: &str| -> Result<usize> {
+        let name = name.trim_start_matches('$');
+        cap_names.iter().position(|n| n == name).ok_or_else(|| {
+            ctx.err(format!(
+                "capture {name:?} is not in the pattern (captures: {})",
+                list(cap_names)
+            ))
+        })
+    };
+    let given = [
+        def.entity.is_some(),
+        def.time.is_some(),
+        def.relation.is_some(),
+        def.veto.is_some(),
+    ];
+    let wanted = match def.kind {
+        RuleKind::Entity => 0,
+        RuleKind::Time => 1,
+        RuleKind::Relation => 2,
+        RuleKind::Veto => 3,
+    };
+    if !given[wanted] || given.iter().filter(|&&g| g).count() != 1 {
+        let field = ["entity", "time", "relation", "veto"][wanted];
+        return Err(ctx.err(format!(
+            "a {field} rule needs exactly one output table, `{field} = {{ ... }}`"
+        )));
+    }
+    let missing = |field: &str| ctx.err(format!("missing `{field}`"));
+    match def.kind {
+        RuleKind::Entity => {
+            let e = def.entity.as_ref().ok_or_else(|| missing("entity"))?;
+            entity_output(e, &found.needs_entities, &cap, ctx)
+        }
+        RuleKind::Time => {
+            let t = def.time.as_ref().ok_or_else(|| missing("time"))?;
+            Ok(Output::Time {
+                spec: Box::new(time_spec(t, &cap, ctx)?),
+                cap: opt_cap(&cap, &t.capture)?,
+            })
+        }
+        RuleKind::Relation => {
+            let r = def.relation.as_ref().ok_or_else(|| missing("relation"))?;
+            relation_output(r, cap_names, &cap, ctx)
+        }
+        RuleKind::Veto => {
+            let v = def.veto.as_ref().ok_or_else(|| missing("veto"))?;
+            veto_output(v, &cap, ctx)
+        }
+    }
+}
+
+/// The capture a field names, if it names one.
+fn opt_cap(cap: &dyn Fn(&str) -> Result<usize>, name: &Option<String>) -> Result<Option<usize>> {
+    name.as_deref().map(cap).transpose()
+}
+
+fn entity_output(
+    e: &EntityOut,
+    needs_entities: &BTreeSet<String>,
+    cap: &dyn Fn(&str) -> Result<usize>,
+    ctx: &Ctx<'_>,
+) -> Result<Output> {
+    if !ENTITY_TYPES.contains(&e.kind.as_str()) {
+        return Err(ctx.err(format!(
+            "unknown entity type {:?} (one of {})",
+            e.kind,
+            ENTITY_TYPES.join(", ")
+        )));
+    }
+    let canonical = match e.canonical.as_deref() {
+        None | Some("lexicon") => Canonical::Lexicon,
+        Some("text") => Canonical::Text,
+        Some(other) => Canonical::Fixed(other.to_string()),
+    };
+    if e.each && !entities_seen_before(needs_entities) {
+        return Err(
+            ctx.err("`each` retypes entities of earlier stages: the pattern must use `entity`")
+        );
+    }
+    Ok(Output::Entity {
+        kind: e.kind.parse().unwrap_or(EntityType::Org),
+        cap: opt_cap(cap, &e.capture)?,
+        canonical,
+        each: e.each,
+    })
+}
+
+fn relation_output(
+    r: &RelationOut,
+    cap_names: &[String],
+    cap: &dyn Fn(&str) -> Result<usize>,
+    ctx: &Ctx<'_>,
+) -> Result<Output> {
+    let predicate: Predicate = r.predicate.parse().map_err(|e: String| ctx.err(e))?;
+    let verb = match &r.verb {
+        None => Verb::None,
+        Some(v) if cap_names.iter().any(|n| n == v.trim_start_matches('$')) => Verb::Cap(cap(v)?),
+        Some(v) if v.starts_with('$') => {
+            return Err(ctx.err(format!("capture {v:?} is not in the pattern")))
+        }
+        Some(v) => Verb::Fixed(v.clone()),
+    };
+    Ok(Output::Relation {
+        predicate,
+        subject: cap(&r.subject)?,
+        object: cap(&r.object)?,
+        verb,
+        value: opt_cap(cap, &r.value)?,
+    })
+}
+
+fn veto_output(v: &VetoOut, cap: &dyn Fn(&str) -> Result<usize>, ctx: &Ctx<'_>) -> Result<Output> {
+    let mut kinds = (v.kinds.is_empty(), v.kinds.is_empty());
+    for k in &v.kinds {
+        match k.as_str() {
+            "entity" => kinds.0 = true,
+            "time" => kinds.1 = true,
+            other => return Err(ctx.err(format!("veto kind {other:?} is not `entity` or `time`"))),
+        }
+    }
+    Ok(Output::Veto {
+        cap: opt_cap(cap, &v.capture)?,
+        entities: kinds.0,
+        times: kinds.1,
+    })
 }
 
 fn entities_seen_before(needs: &BTreeSet<String>) -> bool {
