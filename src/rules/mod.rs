@@ -4,7 +4,8 @@
 //! - `format.rs`: the schema (documented for users in `docs/RULES.md`);
 //! - `compile.rs`: rule files to a rule set: validation, deduplication,
 //!   the per-stage indexes; `elements.rs`: pattern elements and item
-//!   conditions (macros, regex fragments); `time_fields.rs`: a time rule's
+//!   conditions (macros, regex fragments); `output.rs`: a rule's output
+//!   table checked against its captures; `time_fields.rs`: a time rule's
 //!   output; `gate.rs`: the literals a rule needs the sentence to hold;
 //! - `pattern.rs`: token patterns and their matcher; `items.rs`: what a
 //!   sentence offers them (tokens, earlier findings standing in for theirs);
@@ -20,6 +21,7 @@ mod format;
 mod gate;
 mod hits;
 mod items;
+mod output;
 mod pattern;
 mod start_index;
 mod time_fields;
