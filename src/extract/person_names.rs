@@ -72,12 +72,6 @@ fn data() -> &'static NameData {
     })
 }
 
-/// A byte range of the text.
-struct Span {
-    start: usize,
-    end: usize,
-}
-
 fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }
@@ -199,16 +193,31 @@ pub(crate) fn complete_person_names(
     entities.sort_by_key(|e| (e.start, e.end));
     let starts_snapshot: FxHashSet<usize> = entities.iter().map(|e| e.start).collect();
     let starts = |at: usize| starts_snapshot.contains(&at);
-    // entities are sorted by start and hardly overlap: the few that start
-    // before `e` are the only ones that can reach into `s..e` (a binary
-    // search, not a scan: a long text has tens of thousands of entities)
-    let covered = |es: &[EntityHit], s: usize, e: usize, skip: Option<usize>| {
-        let n = es.partition_point(|x| x.start < e);
-        (n.saturating_sub(8)..n).any(|i| Some(i) != skip && s < es[i].end)
-    };
+    drop_plain_words(cx, entities);
+    complete_given_names(cx, entities, blocked, &starts);
+    let added = names_after_cues(cx, entities, blocked, &starts);
+    entities.extend(added);
+    entities.sort_by_key(|e| (e.start, e.end));
+    let added = names_listed_before(cx, entities, blocked);
+    entities.extend(added);
+    entities.sort_by_key(|e| (e.start, e.end));
+    let added = surnames_before_titles(cx, entities, blocked);
+    entities.extend(added);
+    entities.sort_by_key(|e| (e.start, e.end));
+}
 
-    // 0. a "name" that is one dictionary word jieba does not tag as a name
-    // (方面 after a title) is none
+/// Whether an entity of `es` (sorted by start), other than `skip`, overlaps
+/// `s..e`. Entities hardly overlap: the few that start before `e` are the
+/// only ones that can reach into `s..e` (a binary search, not a scan: a
+/// long text has tens of thousands of entities).
+fn covered(es: &[EntityHit], s: usize, e: usize, skip: Option<usize>) -> bool {
+    let n = es.partition_point(|x| x.start < e);
+    (n.saturating_sub(8)..n).any(|i| Some(i) != skip && s < es[i].end)
+}
+
+/// A "name" that is one dictionary word jieba does not tag as a name
+/// (方面 after a title) is none.
+fn drop_plain_words(cx: &NameContext<'_, '_>, entities: &mut Vec<EntityHit>) {
     entities.retain(|x| {
         x.kind != EntityType::Person
             || x.alias
@@ -216,45 +225,55 @@ pub(crate) fn complete_person_names(
                 .token_at(x.start)
                 .is_some_and(|t| t.end() == x.end && cx.is_plain_word(t))
     });
+}
 
-    // 1. a surname + one given char completed
+/// A surname + one given char completed with the given name's second char.
+fn complete_given_names(
+    cx: &NameContext<'_, '_>,
+    entities: &mut [EntityHit],
+    blocked: &dyn Fn(usize, usize) -> bool,
+    starts: &dyn Fn(usize) -> bool,
+) {
     for i in 0..entities.len() {
         let x = &entities[i];
         if x.kind != EntityType::Person || x.alias {
             continue;
         }
-        let x = (x.start, x.end);
-        let x = Span {
-            start: x.0,
-            end: x.1,
-        };
-        let name = &cx.text[x.start..x.end];
+        let (start, end) = (x.start, x.end);
+        let name = &cx.text[start..end];
         if name.chars().count() != 2 {
             continue;
         }
-        let Some(sl) = cx.surname_at(x.start) else {
+        let Some(sl) = cx.surname_at(start) else {
             continue;
         };
         if sl != name.chars().next().map_or(0, char::len_utf8) {
             continue;
         }
-        let Some(end) = cx.given_name_end(x.start + sl, &starts) else {
+        let Some(full) = cx.given_name_end(start + sl, starts) else {
             continue;
         };
-        if end > x.end && !covered(entities, x.start, end, Some(i)) && !blocked(x.start, end) {
-            entities[i].end = end;
-            entities[i].canonical = cx.text[x.start..end].to_string();
+        if full > end && !covered(entities, start, full, Some(i)) && !blocked(start, full) {
+            entities[i].end = full;
+            entities[i].canonical = cx.text[start..full].to_string();
         }
     }
+}
 
-    // 2. a name right after a cue
+/// Names right after a cue: a title, a cue word, the mark after a listed
+/// person (张三与李四, 张三、李四).
+fn names_after_cues(
+    cx: &NameContext<'_, '_>,
+    entities: &[EntityHit],
+    blocked: &dyn Fn(usize, usize) -> bool,
+    starts: &dyn Fn(usize) -> bool,
+) -> Vec<EntityHit> {
     let mut cue_ends: Vec<usize> = entities
         .iter()
         .filter(|e| e.kind == EntityType::Title)
         .map(|e| e.end)
         .collect();
     cue_ends.extend_from_slice(cx.cue_ends());
-    // the next name of a list of persons (张三与李四, 张三、李四)
     for e in entities.iter().filter(|e| e.kind == EntityType::Person) {
         let rest = &cx.text[e.end..];
         if let Some(c) = rest
@@ -279,7 +298,7 @@ pub(crate) fn complete_person_names(
         if cx.token_at(at).is_some_and(|t| cx.is_plain_word(t)) {
             continue;
         }
-        let Some(end) = cx.given_name_end(at + sl, &starts) else {
+        let Some(end) = cx.given_name_end(at + sl, starts) else {
             continue;
         };
         if covered(entities, at, end, None) || blocked(at, end) {
@@ -288,10 +307,15 @@ pub(crate) fn complete_person_names(
         let name = cx.text[at..end].to_string();
         added.push(EntityHit::by_pass(EntityType::Person, at, end, name));
     }
-    entities.extend(added);
-    entities.sort_by_key(|e| (e.start, e.end));
+    added
+}
 
-    // a name jieba tags as one, listed right before a person (李四、张三)
+/// A name jieba tags as one, listed right before a person (李四、张三).
+fn names_listed_before(
+    cx: &NameContext<'_, '_>,
+    entities: &[EntityHit],
+    blocked: &dyn Fn(usize, usize) -> bool,
+) -> Vec<EntityHit> {
     let mut added = Vec::new();
     for e in entities.iter().filter(|e| e.kind == EntityType::Person) {
         let Some(mark) = cx.text[..e.start].chars().next_back() else {
@@ -320,10 +344,15 @@ pub(crate) fn complete_person_names(
             ));
         }
     }
-    entities.extend(added);
-    entities.sort_by_key(|e| (e.start, e.end));
+    added
+}
 
-    // 3. a surname alone before a title, of someone named in full
+/// A surname alone before a title, of someone named in full.
+fn surnames_before_titles(
+    cx: &NameContext<'_, '_>,
+    entities: &[EntityHit],
+    blocked: &dyn Fn(usize, usize) -> bool,
+) -> Vec<EntityHit> {
     let full_surnames: FxHashSet<char> = entities
         .iter()
         .filter(|e| e.kind == EntityType::Person)
@@ -352,8 +381,7 @@ pub(crate) fn complete_person_names(
             ));
         }
     }
-    entities.extend(added);
-    entities.sort_by_key(|e| (e.start, e.end));
+    added
 }
 
 #[cfg(test)]
