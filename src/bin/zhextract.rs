@@ -160,6 +160,47 @@ pub fn main() -> ExitCode {
 
 /// Ok(all inputs succeeded); Err(message) for a setup error.
 fn run(args: &Args) -> Result<bool, String> {
+    let extractor = build_extractor(args)?;
+    if let Some(file) = &args.check_rules {
+        return Ok(check_rules(&extractor, file));
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| format!("--jobs: {e}"))?;
+    let mut ok = true;
+    // the work, lazily: files and folders are listed first (names only), a
+    // JSON Lines stream is read as it is consumed
+    let mut paths = Vec::new();
+    for input in &args.inputs {
+        paths.extend(expand(input, &mut ok));
+    }
+    let progress = progress_bar(args, paths.len());
+    let Some(work) = work_items(args, paths) else {
+        return Ok(false);
+    };
+    let stdout = io::stdout();
+    let mut output = Output {
+        out: BufWriter::new(stdout.lock()),
+        progress: progress.as_ref(),
+        ready: std::collections::BTreeMap::new(),
+        written: 0,
+        ok,
+    };
+    pool.in_place_scope(|scope| process_all(scope, &extractor, args, jobs, work, &mut output))?;
+    let ok = output.ok;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    Ok(ok)
+}
+
+/// The extractor the flags ask for.
+fn build_extractor(args: &Args) -> Result<Extractor, String> {
     let bias: TimeBias = args.time_bias.parse()?;
     let variant: Variant = args.conversion.parse()?;
     let mut builder = Extractor::builder()
@@ -187,137 +228,121 @@ fn run(args: &Args) -> Result<bool, String> {
         #[cfg(not(feature = "opencc"))]
         return Err("--libopencc needs a build with `--features opencc`".into());
     }
-    let extractor = builder.build().map_err(|e| e.to_string())?;
-    if let Some(file) = &args.check_rules {
-        let name = file.display().to_string();
-        let cases = extractor
-            .rule_tests()
-            .iter()
-            .filter(|t| t.file == name)
-            .count();
-        let failures = extractor.check_rule_tests(Some(&name));
-        for f in &failures {
-            println!("FAIL {f}");
-        }
-        println!(
-            "{name}: {} of {cases} test cases passed",
-            cases - failures.len().min(cases)
-        );
-        return Ok(failures.is_empty());
-    }
+    builder.build().map_err(|e| e.to_string())
+}
 
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| format!("--jobs: {e}"))?;
-    let stdout = io::stdout();
-    let out = BufWriter::new(stdout.lock());
-    let mut ok = true;
-
-    // the work, lazily: files and folders are listed first (names only), a
-    // JSON Lines stream is read as it is consumed
-    let mut paths = Vec::new();
-    for input in &args.inputs {
-        paths.extend(expand(input, &mut ok));
+/// `--check-rules FILE`: run the file's test cases; true if all pass.
+fn check_rules(extractor: &Extractor, file: &std::path::Path) -> bool {
+    let name = file.display().to_string();
+    let cases = extractor
+        .rule_tests()
+        .iter()
+        .filter(|t| t.file == name)
+        .count();
+    let failures = extractor.check_rule_tests(Some(&name));
+    for f in &failures {
+        println!("FAIL {f}");
     }
-    let several = paths.len() > 1 || args.jsonl;
-    let progress = if !args.quiet && several && io::stderr().is_terminal() {
-        let bar = if args.jsonl {
-            ProgressBar::new_spinner()
-        } else {
-            ProgressBar::new(paths.len() as u64)
-        };
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {pos}/{len} documents {per_sec} [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        Some(bar)
+    println!(
+        "{name}: {} of {cases} test cases passed",
+        cases - failures.len().min(cases)
+    );
+    failures.is_empty()
+}
+
+/// A progress bar on a terminal, when there are several documents.
+fn progress_bar(args: &Args, paths: usize) -> Option<ProgressBar> {
+    let several = paths > 1 || args.jsonl;
+    if args.quiet || !several || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = if args.jsonl {
+        ProgressBar::new_spinner()
     } else {
-        None
+        ProgressBar::new(paths as u64)
     };
-    let work: Box<dyn Iterator<Item = Work>> = if args.inputs.is_empty() {
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} documents {per_sec} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+/// The documents to process, read lazily; None when stdin cannot be read.
+fn work_items<'a>(
+    args: &'a Args,
+    paths: Vec<PathBuf>,
+) -> Option<Box<dyn Iterator<Item = Work> + 'a>> {
+    if args.inputs.is_empty() {
         if args.jsonl {
-            Box::new(jsonl_records(
+            return Some(Box::new(jsonl_records(
                 io::stdin().lock(),
                 "<stdin>".to_string(),
                 args.max_record_bytes,
-            ))
-        } else {
-            let mut bytes = Vec::new();
-            if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
-                eprintln!("error: <stdin>: {e}");
-                return Ok(false);
-            }
-            Box::new(std::iter::once(Work::Bytes(bytes)))
+            )));
         }
-    } else if args.jsonl {
-        Box::new(
-            paths
-                .into_iter()
-                .flat_map(|path| -> Box<dyn Iterator<Item = Work>> {
-                    let name = path.display().to_string();
-                    match std::fs::File::open(&path) {
-                        Ok(f) => Box::new(jsonl_records(
-                            io::BufReader::new(f),
-                            name,
-                            args.max_record_bytes,
-                        )),
-                        Err(e) => Box::new(std::iter::once(Work::Line(name, Err(e.to_string())))),
-                    }
-                }),
-        )
-    } else {
-        Box::new(paths.into_iter().map(Work::File))
-    };
+        let mut bytes = Vec::new();
+        if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
+            eprintln!("error: <stdin>: {e}");
+            return None;
+        }
+        return Some(Box::new(std::iter::once(Work::Bytes(bytes))));
+    }
+    if !args.jsonl {
+        return Some(Box::new(paths.into_iter().map(Work::File)));
+    }
+    Some(Box::new(paths.into_iter().flat_map(
+        |path| -> Box<dyn Iterator<Item = Work>> {
+            let name = path.display().to_string();
+            match std::fs::File::open(&path) {
+                Ok(f) => Box::new(jsonl_records(
+                    io::BufReader::new(f),
+                    name,
+                    args.max_record_bytes,
+                )),
+                Err(e) => Box::new(std::iter::once(Work::Line(name, Err(e.to_string())))),
+            }
+        },
+    )))
+}
 
-    // workers take documents as they come; finished ones wait in `Output`
-    // until every earlier one is written (no batch waits for its slowest)
+/// Workers take documents as they come; finished ones wait in `output`
+/// until every earlier one is written (no batch waits for its slowest).
+fn process_all<'s, W: Write>(
+    scope: &rayon::Scope<'s>,
+    extractor: &'s Extractor,
+    args: &'s Args,
+    jobs: usize,
+    work: Box<dyn Iterator<Item = Work> + '_>,
+    output: &mut Output<'_, W>,
+) -> Result<(), String> {
     let window = jobs * WINDOW_PER_JOB;
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
-    let mut output = Output {
-        out,
-        progress: progress.as_ref(),
-        ready: std::collections::BTreeMap::new(),
-        written: 0,
-        ok,
-    };
-    let extractor = &extractor;
-    pool.in_place_scope(|scope| -> Result<(), String> {
-        let mut read = 0;
-        for w in work {
-            while read - output.written >= window {
-                // a worker holds a sender until it has sent
-                if let Ok((i, d)) = rx.recv() {
-                    output.put(i, d)?;
-                }
-            }
-            let tx = tx.clone();
-            let seq = read;
-            scope.spawn(move |_| {
-                // the receiver outlives the scope: sending cannot fail
-                let _ = tx.send((seq, process(extractor, args.format, w)));
-            });
-            read += 1;
-            while let Ok((i, d)) = rx.try_recv() {
-                output.put(i, d)?;
-            }
-        }
-        while output.written < read {
+    let mut read = 0;
+    for w in work {
+        while read - output.written >= window {
+            // a worker holds a sender until it has sent
             if let Ok((i, d)) = rx.recv() {
                 output.put(i, d)?;
             }
         }
-        Ok(())
-    })?;
-    let ok = output.ok;
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
+        let tx = tx.clone();
+        let seq = read;
+        scope.spawn(move |_| {
+            // the receiver outlives the scope: sending cannot fail
+            let _ = tx.send((seq, process(extractor, args.format, w)));
+        });
+        read += 1;
+        while let Ok((i, d)) = rx.try_recv() {
+            output.put(i, d)?;
+        }
     }
-    Ok(ok)
+    while output.written < read {
+        if let Ok((i, d)) = rx.recv() {
+            output.put(i, d)?;
+        }
+    }
+    Ok(())
 }
 
 /// Finished documents, written in input order.
