@@ -101,136 +101,178 @@ pub(crate) fn resolve(
     bias: TimeBias,
 ) -> TimeValue {
     let pruned = prune(spec, cap);
-    let spec = &pruned;
-    let kind = spec.kind.unwrap_or(TimeKind::Date);
-    let empty = |relative| TimeValue {
-        kind,
-        value: None,
-        grain: None,
-        range: None,
-        relative,
-        modifier: spec.modifier,
-        anaphora: None,
+    let r = Resolution {
+        spec: &pruned,
+        cap,
+        reference,
+        bias,
+        kind: pruned.kind.unwrap_or(TimeKind::Date),
     };
-    if let Some(a) = spec.anaphora {
-        let pod = match &spec.part_of_day {
+    if let Some(a) = r.spec.anaphora {
+        let pod = match &r.spec.part_of_day {
             Some(PodSource::Fixed(p)) => Some(*p),
             Some(PodSource::Cap(c)) => cap(c).as_deref().and_then(PartOfDay::parse),
             None => None,
         };
         return TimeValue {
             anaphora: Some((a, pod)),
-            ..empty(true)
+            ..r.empty(true)
         };
     }
-    match kind {
-        // 现在: no value, but a window when the rule gives fields
-        TimeKind::Fuzzy => match point(spec, cap, reference, bias, None) {
+    match r.kind {
+        TimeKind::Fuzzy => r.fuzzy(),
+        TimeKind::Set => TimeValue {
+            value: r.spec.period.as_deref().and_then(|p| fill_period(p, cap)),
+            ..r.empty(false)
+        },
+        TimeKind::Duration => r.duration(),
+        TimeKind::Interval => r.interval(),
+        _ if r.spec.span_days.is_some() => r.day_span(),
+        _ => r.point_value(),
+    }
+}
+
+/// One spec being resolved, with what it is resolved against.
+struct Resolution<'a> {
+    spec: &'a TimeSpec,
+    cap: &'a dyn Fn(&str) -> Option<String>,
+    reference: Option<DateTime>,
+    bias: TimeBias,
+    kind: TimeKind,
+}
+
+impl Resolution<'_> {
+    /// The value without a value: the kind and modifier only.
+    fn empty(&self, relative: bool) -> TimeValue {
+        TimeValue {
+            kind: self.kind,
+            value: None,
+            grain: None,
+            range: None,
+            relative,
+            modifier: self.spec.modifier,
+            anaphora: None,
+        }
+    }
+
+    fn point(&self, spec: &TimeSpec, after: Option<&Point>) -> Option<Point> {
+        point(spec, self.cap, self.reference, self.bias, after)
+    }
+
+    /// 现在: no value, but a window when the rule gives fields.
+    fn fuzzy(&self) -> TimeValue {
+        let spec = self.spec;
+        match self.point(spec, None) {
             Some(p) if spec.hour.is_some() || spec.second.is_some() || spec.day.is_some() => {
                 TimeValue {
                     range: Some(TimeRange {
                         from: p.start,
                         to: end_of(&p),
                     }),
-                    ..empty(false)
+                    ..self.empty(false)
                 }
             }
-            _ => empty(false),
-        },
-        TimeKind::Set => TimeValue {
-            value: spec.period.as_deref().and_then(|p| fill_period(p, cap)),
-            ..empty(false)
-        },
-        TimeKind::Duration => {
-            let Some(unit) = spec.unit else {
-                return empty(false);
-            };
-            let amount = match &spec.amount {
-                Some(Field::Abs(n)) => Some(*n as f64),
-                Some(Field::Cap(c, _)) => cap(c).and_then(|t| parse_number(&t)),
-                _ => None,
-            }
-            .map(|n| if spec.half { n + 0.5 } else { n });
-            TimeValue {
-                value: Some(match amount {
-                    Some(n) => duration_value(n, unit),
-                    None => duration_value_unknown(unit),
-                }),
-                grain: Some(unit),
-                ..empty(false)
-            }
+            _ => self.empty(false),
         }
-        TimeKind::Interval => {
-            let (Some(f), Some(t)) = (&spec.from, &spec.to) else {
-                return empty(false);
-            };
-            let Some(a) = point(f, cap, reference, bias, None) else {
-                return empty(true);
-            };
-            let Some(b) = point(t, cap, reference, bias, Some(&a)) else {
-                return empty(true);
-            };
-            let (va, vb) = (format_point(&a), format_point(&b));
-            TimeValue {
-                // 过去一周: an interval of one unit is that unit
-                kind: if va == vb { TimeKind::Date } else { kind },
-                value: Some(if va == vb { va } else { format!("{va}/{vb}") }),
-                grain: Some(a.grain.min(b.grain)),
-                range: Some(TimeRange {
-                    from: a.start,
-                    to: end_of(&b),
-                }),
-                relative: a.relative || b.relative,
-                ..empty(false)
-            }
+    }
+
+    fn duration(&self) -> TimeValue {
+        let spec = self.spec;
+        let Some(unit) = spec.unit else {
+            return self.empty(false);
+        };
+        let amount = match &spec.amount {
+            Some(Field::Abs(n)) => Some(*n as f64),
+            Some(Field::Cap(c, _)) => (self.cap)(c).and_then(|t| parse_number(&t)),
+            _ => None,
         }
-        _ if spec.span_days.is_some() => {
-            let Some(p) = point(spec, cap, reference, bias, None) else {
-                return empty(true);
-            };
-            let n = spec.span_days.unwrap_or(1);
-            let last = p
-                .start
-                .date()
-                .checked_add((n - 1).days())
-                .unwrap_or(p.start.date());
-            let end = last
-                .tomorrow()
-                .unwrap_or(last)
-                .to_datetime(Time::midnight());
-            TimeValue {
-                kind: TimeKind::Interval,
-                value: Some(format!("{}/{}", p.start.date(), last)),
-                grain: Some(Grain::Day),
-                range: Some(TimeRange {
-                    from: p.start,
-                    to: end,
-                }),
-                relative: p.relative,
-                ..empty(false)
-            }
+        .map(|n| if spec.half { n + 0.5 } else { n });
+        TimeValue {
+            value: Some(match amount {
+                Some(n) => duration_value(n, unit),
+                None => duration_value_unknown(unit),
+            }),
+            grain: Some(unit),
+            ..self.empty(false)
         }
-        _ => match point(spec, cap, reference, bias, None) {
-            Some(p) => TimeValue {
-                // a date with a clock time or a part of day is a datetime
-                kind: if kind == TimeKind::Date
-                    && (spec.hour.is_some() || p.pod.is_some() || p.grain > Grain::Day)
-                {
-                    TimeKind::Datetime
-                } else {
-                    kind
-                },
-                value: Some(format_point(&p)),
-                grain: Some(p.grain),
-                range: Some(TimeRange {
-                    from: p.start,
-                    to: end_of(&p),
-                }),
-                relative: p.relative,
-                ..empty(false)
+    }
+
+    fn interval(&self) -> TimeValue {
+        let (Some(f), Some(t)) = (&self.spec.from, &self.spec.to) else {
+            return self.empty(false);
+        };
+        let Some(a) = self.point(f, None) else {
+            return self.empty(true);
+        };
+        let Some(b) = self.point(t, Some(&a)) else {
+            return self.empty(true);
+        };
+        let (va, vb) = (format_point(&a), format_point(&b));
+        TimeValue {
+            // 过去一周: an interval of one unit is that unit
+            kind: if va == vb { TimeKind::Date } else { self.kind },
+            value: Some(if va == vb { va } else { format!("{va}/{vb}") }),
+            grain: Some(a.grain.min(b.grain)),
+            range: Some(TimeRange {
+                from: a.start,
+                to: end_of(&b),
+            }),
+            relative: a.relative || b.relative,
+            ..self.empty(false)
+        }
+    }
+
+    /// A holiday lasting `span_days` days from its first.
+    fn day_span(&self) -> TimeValue {
+        let Some(p) = self.point(self.spec, None) else {
+            return self.empty(true);
+        };
+        let n = self.spec.span_days.unwrap_or(1);
+        let last = p
+            .start
+            .date()
+            .checked_add((n - 1).days())
+            .unwrap_or(p.start.date());
+        let end = last
+            .tomorrow()
+            .unwrap_or(last)
+            .to_datetime(Time::midnight());
+        TimeValue {
+            kind: TimeKind::Interval,
+            value: Some(format!("{}/{}", p.start.date(), last)),
+            grain: Some(Grain::Day),
+            range: Some(TimeRange {
+                from: p.start,
+                to: end,
+            }),
+            relative: p.relative,
+            ..self.empty(false)
+        }
+    }
+
+    fn point_value(&self) -> TimeValue {
+        let spec = self.spec;
+        let Some(p) = self.point(spec, None) else {
+            return self.empty(true);
+        };
+        TimeValue {
+            // a date with a clock time or a part of day is a datetime
+            kind: if self.kind == TimeKind::Date
+                && (spec.hour.is_some() || p.pod.is_some() || p.grain > Grain::Day)
+            {
+                TimeKind::Datetime
+            } else {
+                self.kind
             },
-            None => empty(true),
-        },
+            value: Some(format_point(&p)),
+            grain: Some(p.grain),
+            range: Some(TimeRange {
+                from: p.start,
+                to: end_of(&p),
+            }),
+            relative: p.relative,
+            ..self.empty(false)
+        }
     }
 }
 
@@ -514,146 +556,184 @@ fn week_date(f: &Frame<'_>) -> Option<(Date, Grain, bool)> {
 /// from the inherited point or the reference; only a time of day is placed
 /// on a day by the bias (`Dated::Clock`).
 fn calendar_date(f: &Frame<'_>) -> Option<Dated> {
-    let (spec, cap, reference, bias, inherit, pod) =
-        (f.spec, f.cap, f.reference, f.bias, f.inherit, f.pod);
-    let ref_date = reference.map(|r| r.date());
-    let mut relative = false;
-    let (date, grain) = {
-        let ref_year = ref_date.map(|d| d.year() as i64);
-        let (mut year, mut year_known) = (None, false);
-        if let Some(f) = &spec.year {
-            let (mut y, rel) = field(f, cap, ref_year)?;
-            if matches!(f, Field::Cap(..)) && (0..100).contains(&y) {
-                // 19年3月, 3/3/15: a two-digit year in the century that puts
-                // it nearest the reference (pivoting at 50 without one)
-                y = match ref_year {
-                    Some(r) => (r / 100 - 1..=r / 100 + 1)
-                        .map(|c| c * 100 + y)
-                        .min_by_key(|c| (c - r).abs())
-                        .unwrap_or(y),
-                    None => y + if y >= 50 { 1900 } else { 2000 },
-                };
-            }
-            year = Some(y);
-            year_known = true;
-            relative |= rel;
-        }
-        let mut month = None;
-        let mut grain = Grain::Year;
-        if let Some(f) = &spec.quarter {
-            let q = if is_offset(&spec.quarter) {
-                // 上季度: whole quarters from the reference's, across years
-                let r = ref_date?;
-                let index = r.year() as i64 * 4 + (r.month() as i64 - 1) / 3 + offset_of(f, cap)?;
-                year = Some(index.div_euclid(4));
-                year_known = true;
-                relative = true;
-                index.rem_euclid(4) + 1
-            } else {
-                let (q, rel) = field(f, cap, ref_date.map(|d| (d.month() as i64 - 1) / 3 + 1))?;
-                relative |= rel;
-                q
-            };
-            if !(1..=4).contains(&q) {
-                return None;
-            }
-            month = Some(3 * q - 2);
-            grain = Grain::Quarter;
-        }
-        if let Some(f) = &spec.month {
-            if let Some(Field::Off(_) | Field::OffCap(..)) = &spec.month {
-                // 上个月: whole months from the reference
-                let off = offset_of(f, cap)?;
-                let d = ref_date?.first_of_month().checked_add(off.months()).ok()?;
-                year = Some(d.year() as i64);
-                year_known = true;
-                month = Some(d.month() as i64);
-                relative = true;
-            } else {
-                let (m, _) = field(f, cap, None)?;
-                month = Some(m);
-            }
-            grain = Grain::Month;
-        }
-        let mut day = None;
-        if let Some(f) = &spec.day {
-            let (d, _) = field(f, cap, None)?;
-            day = Some(d);
-            grain = Grain::Day;
-        }
-        if year.is_none()
-            && spec.year.is_none()
-            && spec.quarter.is_none()
-            && spec.month.is_none()
-            && day.is_none()
-        {
-            // only a time of day: the day it is said on
-            let d = inherit.map(|p| p.start.date()).or(ref_date)?;
-            relative = true;
-            if inherit.is_none() {
-                if let Some(p) = clock_by_bias(spec, cap, pod, reference?, bias) {
-                    return Some(Dated::Clock(p));
-                }
-            }
-            (d, Grain::Day)
-        } else {
-            if month.is_none() && day.is_some() {
-                // 25日: the month from the interval's start or the reference
-                let src = inherit.map(|p| p.start.date()).or(ref_date)?;
-                month = Some(src.month() as i64);
-                if year.is_none() {
-                    year = Some(src.year() as i64);
-                }
-                relative = true;
-            }
-            if year.is_none() {
-                let src = inherit.map(|p| p.start.date()).or(ref_date)?;
-                year = Some(src.year() as i64);
-                relative = true;
-            }
-            let (y, m, mut d) = (year?, month.unwrap_or(1), day.unwrap_or(1));
-            if d < 0 {
-                // day -1: the month's last day (下旬 ends there)
-                let first = Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, 1).ok()?;
-                d += i64::from(first.days_in_month()) + 1;
-            }
-            let mut date = Date::new(
-                i16::try_from(y).ok()?,
-                i8::try_from(m).ok()?,
-                i8::try_from(d).ok()?,
-            )
-            .ok()?;
-            if !year_known && inherit.is_none() {
-                if let Some(r) = ref_date {
-                    let step = if grain == Grain::Day && spec.month.is_none() {
-                        1.month()
-                    } else {
-                        1.year()
-                    };
-                    date = bias_day(date, r, bias, step)?;
-                    // 周日，二月十号: the year whose date falls on that weekday
-                    if let Some(f) = &spec.weekday {
-                        let (wd, _) = field(f, cap, None)?;
-                        let fits = |d: &Date| d.weekday().to_monday_one_offset() as i64 == wd;
-                        if !fits(&date) {
-                            let others: Vec<Date> = [-1i64, 1]
-                                .iter()
-                                .filter_map(|k| date.checked_add(k.years()).ok())
-                                .filter(fits)
-                                .collect();
-                            if let Some(d) =
-                                others.into_iter().min_by_key(|d| (*d - r).get_days().abs())
-                            {
-                                date = d;
-                            }
-                        }
-                    }
-                }
-            }
-            (date, grain)
-        }
+    let ref_date = f.reference.map(|r| r.date());
+    let mut c = CalendarFields {
+        year: None,
+        year_known: false,
+        month: None,
+        day: None,
+        grain: Grain::Year,
+        relative: false,
     };
-    Some(Dated::On(date, grain, relative))
+    c.read_year(f, ref_date)?;
+    c.read_quarter(f, ref_date)?;
+    c.read_month(f, ref_date)?;
+    if let Some(field_def) = &f.spec.day {
+        let (d, _) = field(field_def, f.cap, None)?;
+        c.day = Some(d);
+        c.grain = Grain::Day;
+    }
+    let spec = f.spec;
+    if c.year.is_none()
+        && spec.year.is_none()
+        && spec.quarter.is_none()
+        && spec.month.is_none()
+        && c.day.is_none()
+    {
+        // only a time of day: the day it is said on
+        let d = f.inherit.map(|p| p.start.date()).or(ref_date)?;
+        if f.inherit.is_none() {
+            if let Some(p) = clock_by_bias(spec, f.cap, f.pod, f.reference?, f.bias) {
+                return Some(Dated::Clock(p));
+            }
+        }
+        return Some(Dated::On(d, Grain::Day, true));
+    }
+    let date = c.date(f, ref_date)?;
+    Some(Dated::On(date, c.grain, c.relative))
+}
+
+/// The calendar fields of a date as a spec gives them, read one by one.
+struct CalendarFields {
+    year: Option<i64>,
+    /// The year is said (or follows from an offset), not guessed.
+    year_known: bool,
+    month: Option<i64>,
+    day: Option<i64>,
+    grain: Grain,
+    relative: bool,
+}
+
+impl CalendarFields {
+    fn read_year(&mut self, f: &Frame<'_>, ref_date: Option<Date>) -> Option<()> {
+        let Some(fd) = &f.spec.year else {
+            return Some(());
+        };
+        let ref_year = ref_date.map(|d| d.year() as i64);
+        let (mut y, rel) = field(fd, f.cap, ref_year)?;
+        if matches!(fd, Field::Cap(..)) && (0..100).contains(&y) {
+            // 19年3月, 3/3/15: a two-digit year in the century that puts
+            // it nearest the reference (pivoting at 50 without one)
+            y = match ref_year {
+                Some(r) => (r / 100 - 1..=r / 100 + 1)
+                    .map(|c| c * 100 + y)
+                    .min_by_key(|c| (c - r).abs())
+                    .unwrap_or(y),
+                None => y + if y >= 50 { 1900 } else { 2000 },
+            };
+        }
+        self.year = Some(y);
+        self.year_known = true;
+        self.relative |= rel;
+        Some(())
+    }
+
+    fn read_quarter(&mut self, f: &Frame<'_>, ref_date: Option<Date>) -> Option<()> {
+        let Some(fd) = &f.spec.quarter else {
+            return Some(());
+        };
+        let q = if is_offset(&f.spec.quarter) {
+            // 上季度: whole quarters from the reference's, across years
+            let r = ref_date?;
+            let index = r.year() as i64 * 4 + (r.month() as i64 - 1) / 3 + offset_of(fd, f.cap)?;
+            self.year = Some(index.div_euclid(4));
+            self.year_known = true;
+            self.relative = true;
+            index.rem_euclid(4) + 1
+        } else {
+            let (q, rel) = field(fd, f.cap, ref_date.map(|d| (d.month() as i64 - 1) / 3 + 1))?;
+            self.relative |= rel;
+            q
+        };
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        self.month = Some(3 * q - 2);
+        self.grain = Grain::Quarter;
+        Some(())
+    }
+
+    fn read_month(&mut self, f: &Frame<'_>, ref_date: Option<Date>) -> Option<()> {
+        let Some(fd) = &f.spec.month else {
+            return Some(());
+        };
+        if let Field::Off(_) | Field::OffCap(..) = fd {
+            // 上个月: whole months from the reference
+            let off = offset_of(fd, f.cap)?;
+            let d = ref_date?.first_of_month().checked_add(off.months()).ok()?;
+            self.year = Some(d.year() as i64);
+            self.year_known = true;
+            self.month = Some(d.month() as i64);
+            self.relative = true;
+        } else {
+            let (m, _) = field(fd, f.cap, None)?;
+            self.month = Some(m);
+        }
+        self.grain = Grain::Month;
+        Some(())
+    }
+
+    /// The date: what the fields leave out taken from the interval's start
+    /// or the reference; a date without its year moved by the bias.
+    fn date(&mut self, f: &Frame<'_>, ref_date: Option<Date>) -> Option<Date> {
+        if self.month.is_none() && self.day.is_some() {
+            // 25日: the month from the interval's start or the reference
+            let src = f.inherit.map(|p| p.start.date()).or(ref_date)?;
+            self.month = Some(src.month() as i64);
+            if self.year.is_none() {
+                self.year = Some(src.year() as i64);
+            }
+            self.relative = true;
+        }
+        if self.year.is_none() {
+            let src = f.inherit.map(|p| p.start.date()).or(ref_date)?;
+            self.year = Some(src.year() as i64);
+            self.relative = true;
+        }
+        let (y, m, mut d) = (self.year?, self.month.unwrap_or(1), self.day.unwrap_or(1));
+        if d < 0 {
+            // day -1: the month's last day (下旬 ends there)
+            let first = Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, 1).ok()?;
+            d += i64::from(first.days_in_month()) + 1;
+        }
+        let date = Date::new(
+            i16::try_from(y).ok()?,
+            i8::try_from(m).ok()?,
+            i8::try_from(d).ok()?,
+        )
+        .ok()?;
+        match ref_date {
+            Some(r) if !self.year_known && f.inherit.is_none() => self.biased(f, date, r),
+            _ => Some(date),
+        }
+    }
+
+    /// A date said without its year, moved to the year the bias picks (or
+    /// the month, for a day alone); with a weekday, the year whose date
+    /// falls on it (周日，二月十号).
+    fn biased(&self, f: &Frame<'_>, date: Date, r: Date) -> Option<Date> {
+        let step = if self.grain == Grain::Day && f.spec.month.is_none() {
+            1.month()
+        } else {
+            1.year()
+        };
+        let mut date = bias_day(date, r, f.bias, step)?;
+        if let Some(fd) = &f.spec.weekday {
+            let (wd, _) = field(fd, f.cap, None)?;
+            let fits = |d: &Date| d.weekday().to_monday_one_offset() as i64 == wd;
+            if !fits(&date) {
+                let others: Vec<Date> = [-1i64, 1]
+                    .iter()
+                    .filter_map(|k| date.checked_add(k.years()).ok())
+                    .filter(fits)
+                    .collect();
+                if let Some(d) = others.into_iter().min_by_key(|d| (*d - r).get_days().abs()) {
+                    date = d;
+                }
+            }
+        }
+        Some(date)
+    }
 }
 
 pub(super) fn end_of(p: &Point) -> DateTime {
