@@ -501,30 +501,14 @@ struct Search<'p, 'i, 't> {
 }
 
 impl<'p> Search<'p, '_, '_> {
+    /// Match what is left from item `pos`.
     fn run(&mut self, pos: usize) {
         if self.budget == 0 {
             return;
         }
         self.budget -= 1;
         let Some(step) = self.steps.pop() else {
-            // longest: the first of the longest; shortest: the last of the
-            // shortest (repeats are tried fewest first, so lists come out whole)
-            let better = match self.best.as_ref() {
-                None => true,
-                // filling a tail: the most captures, then the shortest
-                Some((e, caps)) if self.fill => {
-                    let (now, then) = (filled(&self.caps), filled(caps));
-                    now > then || (now == then && pos < *e)
-                }
-                // shortest: at the same end, the one that captured more
-                Some((e, caps)) if self.shortest => {
-                    pos < *e || (pos == *e && filled(&self.caps) >= filled(caps))
-                }
-                Some((e, _)) => pos > *e,
-            };
-            if better {
-                self.best = Some((pos, self.caps.clone()));
-            }
+            self.accept(pos);
             return;
         };
         match step {
@@ -543,23 +527,7 @@ impl<'p> Search<'p, '_, '_> {
                 max,
                 last,
             } => {
-                if min == 0 {
-                    self.run(pos);
-                }
-                if max > 0 && last.is_none_or(|l| pos > l) {
-                    for alt in alts {
-                        self.steps.push(Step::Rep {
-                            alts,
-                            min: min.saturating_sub(1),
-                            max: max - 1,
-                            last: Some(pos),
-                        });
-                        self.steps.push(Step::Elems(alt));
-                        self.run(pos);
-                        self.steps.pop();
-                        self.steps.pop();
-                    }
-                }
+                self.repeat(alts, min, max, last, pos);
                 self.steps.push(Step::Rep {
                     alts,
                     min,
@@ -576,61 +544,118 @@ impl<'p> Search<'p, '_, '_> {
                 if !rest.is_empty() {
                     self.steps.push(Step::Elems(rest));
                 }
-                match first {
-                    Elem::Item {
-                        conds,
-                        min,
-                        max,
-                        cap,
-                    } => {
-                        let mut n = 0usize;
-                        while n < *max as usize
-                            && pos + n < self.items.len()
-                            && conds.iter().all(|c| c.holds(&self.items[pos + n]))
-                        {
-                            n += 1;
-                        }
-                        for k in (*min as usize..=n).rev() {
-                            self.advance(pos, pos + k, *cap);
-                        }
-                    }
-                    Elem::Skip { max, cap } => {
-                        let n = (*max as usize).min(self.items.len() - pos);
-                        for k in 0..=n {
-                            self.advance(pos, pos + k, *cap);
-                        }
-                    }
-                    Elem::End => {
-                        if pos == self.items.len() {
-                            self.run(pos);
-                        }
-                    }
-                    Elem::Alt {
-                        alts,
-                        min,
-                        max,
-                        cap,
-                    } => {
-                        if let Some(c) = cap {
-                            self.steps.push(Step::Close(*c, pos));
-                        }
-                        self.steps.push(Step::Rep {
-                            alts,
-                            min: *min,
-                            max: *max,
-                            last: None,
-                        });
-                        self.run(pos);
-                        self.steps.pop();
-                        if cap.is_some() {
-                            self.steps.pop();
-                        }
-                    }
-                }
+                self.element(first, pos);
                 if !rest.is_empty() {
                     self.steps.pop();
                 }
                 self.steps.push(Step::Elems(elems));
+            }
+        }
+    }
+
+    /// Everything matched, ending at `pos`: keep the match if it is better
+    /// than the one kept. Longest: the first of the longest; shortest: the
+    /// last of the shortest (repeats are tried fewest first, so lists come
+    /// out whole).
+    fn accept(&mut self, pos: usize) {
+        let better = match self.best.as_ref() {
+            None => true,
+            // filling a tail: the most captures, then the shortest
+            Some((e, caps)) if self.fill => {
+                let (now, then) = (filled(&self.caps), filled(caps));
+                now > then || (now == then && pos < *e)
+            }
+            // shortest: at the same end, the one that captured more
+            Some((e, caps)) if self.shortest => {
+                pos < *e || (pos == *e && filled(&self.caps) >= filled(caps))
+            }
+            Some((e, _)) => pos > *e,
+        };
+        if better {
+            self.best = Some((pos, self.caps.clone()));
+        }
+    }
+
+    /// `min..=max` more repetitions of one of `alts`, the last of which
+    /// ended at `last`.
+    fn repeat(
+        &mut self,
+        alts: &'p [Vec<Elem>],
+        min: u32,
+        max: u32,
+        last: Option<usize>,
+        pos: usize,
+    ) {
+        if min == 0 {
+            self.run(pos);
+        }
+        if max > 0 && last.is_none_or(|l| pos > l) {
+            for alt in alts {
+                self.steps.push(Step::Rep {
+                    alts,
+                    min: min.saturating_sub(1),
+                    max: max - 1,
+                    last: Some(pos),
+                });
+                self.steps.push(Step::Elems(alt));
+                self.run(pos);
+                self.steps.pop();
+                self.steps.pop();
+            }
+        }
+    }
+
+    /// One element from item `pos`, then what is left.
+    fn element(&mut self, elem: &'p Elem, pos: usize) {
+        match elem {
+            Elem::Item {
+                conds,
+                min,
+                max,
+                cap,
+            } => {
+                let mut n = 0usize;
+                while n < *max as usize
+                    && pos + n < self.items.len()
+                    && conds.iter().all(|c| c.holds(&self.items[pos + n]))
+                {
+                    n += 1;
+                }
+                for k in (*min as usize..=n).rev() {
+                    self.advance(pos, pos + k, *cap);
+                }
+            }
+            Elem::Skip { max, cap } => {
+                let n = (*max as usize).min(self.items.len() - pos);
+                for k in 0..=n {
+                    self.advance(pos, pos + k, *cap);
+                }
+            }
+            Elem::End => {
+                if pos == self.items.len() {
+                    self.run(pos);
+                }
+            }
+            Elem::Alt {
+                alts,
+                min,
+                max,
+                cap,
+            } => {
+                if let Some(c) = cap {
+                    self.steps.push(Step::Close(*c, pos));
+                }
+                self.steps.push(Step::Rep {
+                    alts,
+                    min: *min,
+                    max: *max,
+                    last: None,
+                });
+                self.run(pos);
+                self.steps.pop();
+                if cap.is_some() {
+                    self.steps.pop();
+                }
             }
         }
     }
