@@ -162,8 +162,68 @@ pub(crate) fn link_distinctive_parts(
     known_word: &dyn Fn(&str) -> bool,
     blocked: &dyn Fn(usize, usize) -> bool,
 ) {
+    let parts = names_to_link(text, tokens, entities, lexicon);
+    if parts.is_empty() {
+        return;
+    }
+    let index = PartIndex::new(&parts);
+    entities.sort_by_key(|e| (e.start, e.end));
+    // the entities that overlap s..e (at most a few: they do not overlap
+    // each other much)
+    let overlapping = |s: usize, e: usize| {
+        let i = entities.partition_point(|x| x.start < e);
+        entities[..i]
+            .iter()
+            .rev()
+            .take(4)
+            .filter(move |x| s < x.end)
+    };
+    let mut added: Vec<EntityHit> = Vec::new();
+    // entities a short form's mention holds whole (台州 and 港投 in 台州港投)
+    let mut replaced: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let Some((j, k)) = index.longest_at(text, tokens, i) else {
+            i += 1;
+            continue;
+        };
+        let (s, e) = (tokens[i].start(), tokens[j].end());
+        let (_, full, look) = &parts[k];
+        // cheapest first: most matches are the mentions that gave the names
+        let take = match look {
+            Look::Whole => {
+                overlapping(s, e).next().is_none() && repeats_a_name(&tokens[i..=j], &full.kind)
+            }
+            Look::Part => {
+                overlapping(s, e).next().is_none() && names_a_part(&tokens[i..=j], known_word)
+            }
+            // the longest name wins: what it holds goes, what holds it stays
+            Look::ShortForm => overlapping(s, e).all(|x| s <= x.start && x.end <= e),
+        };
+        if take && !blocked(s, e) {
+            if *look == Look::ShortForm {
+                replaced.extend(overlapping(s, e).map(|x| (x.start, x.end)));
+            }
+            added.push(EntityHit::alias_of(full, s, e));
+        }
+        i = j + 1;
+    }
+    if !replaced.is_empty() {
+        entities.retain(|x| !replaced.contains(&(x.start, x.end)));
+    }
+    entities.extend(added);
+    entities.sort_by_key(|e| (e.start, e.end));
+}
+
+/// What to look for: a distinctive part, a whole name, or a short form, of
+/// each name the rules found.
+fn names_to_link(
+    text: &str,
+    tokens: &[Token<'_>],
+    entities: &[EntityHit],
+    lexicon: &Lexicon,
+) -> Vec<(String, EntityHit, Look)> {
     let mut seen = rustc_hash::FxHashSet::default();
-    // what to look for: a distinctive part, a whole name, or a short form
     let mut parts: Vec<(String, EntityHit, Look)> = Vec::new();
     for e in entities.iter() {
         if e.alias || !matches!(e.kind, EntityType::Org | EntityType::Person) {
@@ -193,90 +253,59 @@ pub(crate) fn link_distinctive_parts(
             }
         }
     }
-    if parts.is_empty() {
-        return;
-    }
-    // a mention counts only as whole tokens, so the spans to look up are
-    // the runs of tokens at each token, longest first (a hash lookup each:
-    // no automaton over thousands of names to build for a long text)
-    // every prefix of a part (None), and the parts (Some: which one): the
-    // walk over tokens stops at the first span that begins no part
-    let mut index: rustc_hash::FxHashMap<&str, Option<usize>> = rustc_hash::FxHashMap::default();
-    for (k, (p, _, _)) in parts.iter().enumerate() {
-        for (i, _) in p.char_indices().skip(1) {
-            index.entry(&p[..i]).or_insert(None);
+    parts
+}
+
+/// The names to link, looked up by the runs of tokens at each token.
+struct PartIndex<'p> {
+    /// Every prefix of a name (None), and the names (Some: which one): the
+    /// walk over tokens stops at the first span that begins no name.
+    index: rustc_hash::FxHashMap<&'p str, Option<usize>>,
+    /// The first chars of the names, as a bit set over the BMP: most tokens
+    /// begin with none, and skip the hashing.
+    firsts: Vec<u64>,
+}
+
+impl<'p> PartIndex<'p> {
+    fn new(parts: &'p [(String, EntityHit, Look)]) -> Self {
+        let mut index = rustc_hash::FxHashMap::default();
+        for (k, (p, _, _)) in parts.iter().enumerate() {
+            for (i, _) in p.char_indices().skip(1) {
+                index.entry(&p[..i]).or_insert(None);
+            }
+            index.insert(p.as_str(), Some(k));
         }
-        index.insert(p, Some(k));
-    }
-    entities.sort_by_key(|e| (e.start, e.end));
-    // the entities that overlap s..e (at most a few: they do not overlap
-    // each other much)
-    let overlapping = |s: usize, e: usize| {
-        let i = entities.partition_point(|x| x.start < e);
-        entities[..i]
-            .iter()
-            .rev()
-            .take(4)
-            .filter(move |x| s < x.end)
-    };
-    // the first chars of the parts, as a bit set over the BMP: most tokens
-    // begin with none, and skip the hashing
-    let mut firsts = vec![0u64; 0x10000 / 64];
-    for (p, _, _) in &parts {
-        let c = p.chars().next().map_or(0, |c| c as usize);
-        if c < 0x10000 {
-            firsts[c / 64] |= 1 << (c % 64);
+        let mut firsts = vec![0u64; 0x10000 / 64];
+        for (p, _, _) in parts {
+            let c = p.chars().next().map_or(0, |c| c as usize);
+            if c < 0x10000 {
+                firsts[c / 64] |= 1 << (c % 64);
+            }
         }
+        PartIndex { index, firsts }
     }
-    let may_start = |t: &Token<'_>| {
-        let c = t.text.chars().next().map_or(0, |c| c as usize);
-        c >= 0x10000 || firsts[c / 64] & (1 << (c % 64)) != 0
-    };
-    let mut added: Vec<EntityHit> = Vec::new();
-    // entities a short form's mention holds whole (台州 and 港投 in 台州港投)
-    let mut replaced: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        if !may_start(&tokens[i]) {
-            i += 1;
-            continue;
+
+    /// The longest name that is whole tokens from token `i`: its last token
+    /// and which name. A mention counts only as whole tokens, so the spans
+    /// to look up are the runs of tokens at each token, longest kept (a
+    /// hash lookup each: no automaton over thousands of names to build for
+    /// a long text).
+    fn longest_at(&self, text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, usize)> {
+        let c = tokens[i].text.chars().next().map_or(0, |c| c as usize);
+        if c < 0x10000 && self.firsts[c / 64] & (1 << (c % 64)) == 0 {
+            return None;
         }
         let s = tokens[i].start();
-        let found = (i..tokens.len())
+        (i..tokens.len())
             .take(MAX_PART_TOKENS)
-            .map_while(|j| index.get(text.get(s..tokens[j].end())?).map(|k| (j, *k)))
+            .map_while(|j| {
+                self.index
+                    .get(text.get(s..tokens[j].end())?)
+                    .map(|k| (j, *k))
+            })
             .filter_map(|(j, k)| k.map(|k| (j, k)))
-            .last();
-        let Some((j, k)) = found else {
-            i += 1;
-            continue;
-        };
-        let e = tokens[j].end();
-        let (_, full, look) = &parts[k];
-        // cheapest first: most matches are the mentions that gave the names
-        let take = match look {
-            Look::Whole => {
-                overlapping(s, e).next().is_none() && repeats_a_name(&tokens[i..=j], &full.kind)
-            }
-            Look::Part => {
-                overlapping(s, e).next().is_none() && names_a_part(&tokens[i..=j], known_word)
-            }
-            // the longest name wins: what it holds goes, what holds it stays
-            Look::ShortForm => overlapping(s, e).all(|x| s <= x.start && x.end <= e),
-        };
-        if take && !blocked(s, e) {
-            if *look == Look::ShortForm {
-                replaced.extend(overlapping(s, e).map(|x| (x.start, x.end)));
-            }
-            added.push(EntityHit::alias_of(full, s, e));
-        }
-        i = j + 1;
+            .last()
     }
-    if !replaced.is_empty() {
-        entities.retain(|x| !replaced.contains(&(x.start, x.end)));
-    }
-    entities.extend(added);
-    entities.sort_by_key(|e| (e.start, e.end));
 }
 
 /// What a name of the document is looked for as.
