@@ -241,6 +241,8 @@ fn is_punct(t: &str) -> bool {
         .all(|c| !c.is_alphanumeric() && !('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
+const DIGITS: [&str; 4] = ["0", "1", "2", "3"];
+
 /// The features of the pair `a`, `b` (`a` written first) in a sentence of
 /// `tokens`; `others` is the number of entities between them. Training and
 /// classification both call this, so they see the same features.
@@ -252,24 +254,9 @@ pub fn pair_features<'a>(
     triggers: &Triggers,
     out: &mut impl FeatureSink,
 ) {
-    const DIGITS: [&str; 4] = ["0", "1", "2", "3"];
     out.clear();
     out.feature(&["bias"]);
-    out.feature(&["T:", a.kind, "-", b.kind]);
-    // what kind of name each party is (集团, 公司, 银行) and whether one is
-    // named after the other (a unit of its group)
-    let tail = |t: &'a str| -> &'a str {
-        let n = t.chars().count();
-        t.char_indices()
-            .nth(n.saturating_sub(2))
-            .map_or(t, |(i, _)| &t[i..])
-    };
-    out.feature(&["AS:", tail(a.text)]);
-    out.feature(&["BS:", tail(b.text)]);
-    let head2 = |t: &'a str| -> &'a str { t.char_indices().nth(2).map_or(t, |(i, _)| &t[..i]) };
-    if a.text.chars().count() >= 2 && head2(a.text) == head2(b.text) {
-        out.feature(&["SAMEHEAD"]);
-    }
+    name_features(a, b, out);
     // tokens are in text order and disjoint: the three parts are slices (a
     // token cut by a party belongs to none of them)
     let before = &tokens[..tokens.partition_point(|t| t.end <= a.start)];
@@ -282,6 +269,33 @@ pub fn pair_features<'a>(
     let between = &tokens[from..to];
     out.feature(&["D:", distance_bucket(between.len())]);
     out.feature(&["NE:", DIGITS[others.min(3)]]);
+    between_features(between, triggers, out);
+    context_features(before, after, triggers, out);
+    sentence_features(tokens, triggers, out);
+    out.finish();
+}
+
+/// The types of the parties, what kind of name each is (集团, 公司, 银行) and
+/// whether one is named after the other (a unit of its group).
+fn name_features<'a>(a: &Party<'a>, b: &Party<'a>, out: &mut impl FeatureSink) {
+    out.feature(&["T:", a.kind, "-", b.kind]);
+    let tail = |t: &'a str| -> &'a str {
+        let n = t.chars().count();
+        t.char_indices()
+            .nth(n.saturating_sub(2))
+            .map_or(t, |(i, _)| &t[i..])
+    };
+    out.feature(&["AS:", tail(a.text)]);
+    out.feature(&["BS:", tail(b.text)]);
+    let head2 = |t: &'a str| -> &'a str { t.char_indices().nth(2).map_or(t, |(i, _)| &t[..i]) };
+    if a.text.chars().count() >= 2 && head2(a.text) == head2(b.text) {
+        out.feature(&["SAMEHEAD"]);
+    }
+}
+
+/// The words and marks between the parties, their triggers, and the
+/// triggers of a passive clause (A被B收购).
+fn between_features(between: &[PairToken<'_>], triggers: &Triggers, out: &mut impl FeatureSink) {
     let mut punct = false;
     let mut has_bei = false;
     for (i, t) in between.iter().enumerate() {
@@ -324,6 +338,16 @@ pub fn pair_features<'a>(
             }
         }
     }
+}
+
+/// The words just before the first party and just after the second, and
+/// their triggers.
+fn context_features(
+    before: &[PairToken<'_>],
+    after: &[PairToken<'_>],
+    triggers: &Triggers,
+    out: &mut impl FeatureSink,
+) {
     for (k, t) in before.iter().rev().take(3).enumerate() {
         if k < 2 {
             out.feature(&[["L1:", "L2:"][k], t.text]);
@@ -340,8 +364,11 @@ pub fn pair_features<'a>(
             out.feature(&["TR:", l]);
         }
     }
-    // what the sentence is about: its trigger words anywhere, and whether it
-    // lists names (A、B、C等: peers)
+}
+
+/// What the sentence is about: its trigger words anywhere, and whether it
+/// lists names (A、B、C等: peers).
+fn sentence_features(tokens: &[PairToken<'_>], triggers: &Triggers, out: &mut impl FeatureSink) {
     let mut enumerations = 0;
     for t in tokens {
         if t.text == "、" {
@@ -352,7 +379,6 @@ pub fn pair_features<'a>(
         }
     }
     out.feature(&["ENUM:", DIGITS[enumerations.min(2)]]);
-    out.finish();
 }
 
 /// A weight with three decimals and no trailing zeros (`-0.25`, `0`).
