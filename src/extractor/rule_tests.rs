@@ -3,6 +3,8 @@
 //! rather than in the rule engine, which knows no extractor.
 
 use super::Extractor;
+use crate::document::Document;
+use crate::rules::format::TestDef;
 use crate::rules::RuleTest;
 
 /// Run `test` with `ex`; one message per expectation not met.
@@ -22,6 +24,16 @@ pub(super) fn check(test: &RuleTest, ex: &Extractor) -> Vec<String> {
         Err(e) => return vec![format!("extraction failed: {e}")],
     };
     let mut out = Vec::new();
+    check_entities(d, &doc, &mut out);
+    check_times(d, &doc, &mut out);
+    check_triples(d, &doc, &mut out);
+    if d.exact {
+        check_nothing_else(d, &doc, &mut out);
+    }
+    out
+}
+
+fn check_entities(d: &TestDef, doc: &Document, out: &mut Vec<String>) {
     for e in &d.entities {
         let found = doc.entities.iter().any(|x| {
             x.text == e.text
@@ -35,6 +47,9 @@ pub(super) fn check(test: &RuleTest, ex: &Extractor) -> Vec<String> {
             ));
         }
     }
+}
+
+fn check_times(d: &TestDef, doc: &Document, out: &mut Vec<String>) {
     for t in &d.times {
         let found = doc.times.iter().any(|x| {
             x.text == t.text
@@ -59,6 +74,9 @@ pub(super) fn check(test: &RuleTest, ex: &Extractor) -> Vec<String> {
             ));
         }
     }
+}
+
+fn check_triples(d: &TestDef, doc: &Document, out: &mut Vec<String>) {
     let names = |m: &crate::Mention| [m.text.clone(), m.normalized.clone(), m.canonical.clone()];
     for t in &d.triples {
         let found = doc.triples.iter().any(|x| {
@@ -86,28 +104,29 @@ pub(super) fn check(test: &RuleTest, ex: &Extractor) -> Vec<String> {
             ));
         }
     }
-    if d.exact {
-        if doc.entities.len() > d.entities.len() {
-            out.push(format!(
-                "exact: {} entities found, {} expected",
-                doc.entities.len(),
-                d.entities.len()
-            ));
-        }
-        if doc.times.len() > d.times.len() {
-            let got: Vec<&str> = doc.times.iter().map(|x| x.text.as_str()).collect();
-            out.push(format!(
-                "exact: times {got:?} found, {} expected",
-                d.times.len()
-            ));
-        }
-        if doc.triples.len() > d.triples.len() {
-            out.push(format!(
-                "exact: {} triples found, {} expected",
-                doc.triples.len(),
-                d.triples.len()
-            ));
-        }
+}
+
+/// `exact = true`: nothing beyond what the case lists.
+fn check_nothing_else(d: &TestDef, doc: &Document, out: &mut Vec<String>) {
+    if doc.entities.len() > d.entities.len() {
+        out.push(format!(
+            "exact: {} entities found, {} expected",
+            doc.entities.len(),
+            d.entities.len()
+        ));
     }
-    out
+    if doc.times.len() > d.times.len() {
+        let got: Vec<&str> = doc.times.iter().map(|x| x.text.as_str()).collect();
+        out.push(format!(
+            "exact: times {got:?} found, {} expected",
+            d.times.len()
+        ));
+    }
+    if doc.triples.len() > d.triples.len() {
+        out.push(format!(
+            "exact: {} triples found, {} expected",
+            doc.triples.len(),
+            d.triples.len()
+        ));
+    }
 }

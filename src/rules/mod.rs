@@ -17,7 +17,7 @@
 mod compile;
 mod elements;
 mod emit;
-mod format;
+pub(crate) mod format;
 mod gate;
 mod hits;
 mod items;
