@@ -39,7 +39,56 @@ pub(super) fn build_items<'t>(
     hits: &Hits,
     look: &Lookup<'t>,
 ) -> Vec<Item<'t>> {
-    // overlays inside the sentence, disjoint, by start
+    let overlays = overlays_of(text, s, hits, look);
+    if overlays.is_empty() {
+        return tokens
+            .iter()
+            .zip(lexs)
+            .zip(words)
+            .map(|((t, &lex), &word)| Item::token(t, lex, word))
+            .collect();
+    }
+    let mut items = Vec::with_capacity(tokens.len());
+    let mut o = overlays.into_iter().peekable();
+    let mut cursor = s.start; // everything before is emitted
+    for ((t, &lex), &word) in tokens.iter().zip(lexs).zip(words) {
+        while let Some(ov) = o.peek() {
+            if ov.start < t.end() {
+                let ov = o.next().expect("peeked");
+                // the part of a token before the overlay
+                let from = t.start().max(cursor);
+                if from < ov.start && ov.start < t.end() {
+                    items.push(piece(text, from, ov.start, t.pos, look));
+                }
+                cursor = cursor.max(ov.end);
+                items.push(ov);
+            } else {
+                break;
+            }
+        }
+        if t.end() <= cursor {
+            continue;
+        }
+        let from = t.start().max(cursor);
+        if from == t.start() {
+            items.push(Item::token(t, lex, word));
+        } else {
+            items.push(piece(text, from, t.end(), t.pos, look));
+        }
+        cursor = t.end();
+    }
+    items.extend(o);
+    items
+}
+
+/// The entities and times found so far inside the sentence, as items:
+/// disjoint, by start (a time with an entity's span is that item's time).
+fn overlays_of<'t>(
+    text: &'t str,
+    s: &Range<usize>,
+    hits: &Hits,
+    look: &Lookup<'t>,
+) -> Vec<Item<'t>> {
     let mut overlays: Vec<Item<'t>> = Vec::new();
     let from = hits.entities.partition_point(|e| e.start < s.start);
     for (i, e) in hits.entities.iter().enumerate().skip(from) {
@@ -91,45 +140,7 @@ pub(super) fn build_items<'t>(
         }
     }
     overlays.sort_by_key(|o| o.start);
-    if overlays.is_empty() {
-        return tokens
-            .iter()
-            .zip(lexs)
-            .zip(words)
-            .map(|((t, &lex), &word)| Item::token(t, lex, word))
-            .collect();
-    }
-    let mut items = Vec::with_capacity(tokens.len());
-    let mut o = overlays.into_iter().peekable();
-    let mut cursor = s.start; // everything before is emitted
-    for ((t, &lex), &word) in tokens.iter().zip(lexs).zip(words) {
-        while let Some(ov) = o.peek() {
-            if ov.start < t.end() {
-                let ov = o.next().expect("peeked");
-                // the part of a token before the overlay
-                let from = t.start().max(cursor);
-                if from < ov.start && ov.start < t.end() {
-                    items.push(piece(text, from, ov.start, t.pos, look));
-                }
-                cursor = cursor.max(ov.end);
-                items.push(ov);
-            } else {
-                break;
-            }
-        }
-        if t.end() <= cursor {
-            continue;
-        }
-        let from = t.start().max(cursor);
-        if from == t.start() {
-            items.push(Item::token(t, lex, word));
-        } else {
-            items.push(piece(text, from, t.end(), t.pos, look));
-        }
-        cursor = t.end();
-    }
-    items.extend(o);
-    items
+    overlays
 }
 
 pub(super) fn piece<'t>(
