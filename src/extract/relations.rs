@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use crate::document::{EntityType, Predicate};
 use crate::lexicon::Lexicon;
+use crate::relation_model::Label;
 use crate::rules::{EntityHit, RelationHit};
 use crate::segment::CLAUSE_MARKS;
 use crate::words::WordLists;
@@ -195,39 +196,67 @@ pub(crate) fn classify_pairs(
             let Some(label) = model.decide(&model.scores_hashed(&feats)).label else {
                 continue;
             };
-            let trig = model.triggers();
-            let pred_list = label.predicate.to_string();
-            let between = toks.iter().filter(|t| t.start >= a.end && t.end <= b.start);
-            let before = toks.iter().filter(|t| t.end <= a.start).rev().take(3);
-            let cue = |list: &str| {
-                between
-                    .clone()
-                    .chain(before.clone())
-                    .any(|t| trig.is(t.text, list))
+            let pair = ModelPair {
+                toks: &toks,
+                ents: &ents,
+                a,
+                b,
+                sentence: s,
+                text,
             };
-            let verb = toks
-                .iter()
-                .filter(|t| t.start >= a.end)
-                .find(|t| trig.is(t.text, &pred_list))
-                .map_or_else(String::new, |t| t.text.to_string());
-            let (subj, obj) = if label.forward { (a, b) } else { (b, a) };
-            let mut hit = RelationHit::derived(
-                subj.clone(),
-                obj.clone(),
-                label.predicate.clone(),
-                verb,
-                s.clone(),
-                "model:relations",
-            );
-            hit.negated = cue("negation");
-            hit.hedged = cue("hedging");
-            if label.predicate == Predicate::OwnStake {
-                hit.value = stake_share(text, &ents, obj);
-            }
-            found.push(hit);
+            found.push(pair.triple(model.triggers(), label));
         }
     }
     relations.extend(found);
+}
+
+/// A pair of one sentence the classifier related, `a` written first.
+struct ModelPair<'s, 't> {
+    toks: &'s [crate::relation_model::PairToken<'t>],
+    ents: &'s [&'s EntityHit],
+    a: &'s EntityHit,
+    b: &'s EntityHit,
+    sentence: &'s Range<usize>,
+    text: &'s str,
+}
+
+impl ModelPair<'_, '_> {
+    /// The triple of the classifier's label, its verb the first trigger of
+    /// the predicate after the first party, flagged `negated`/`hedged` when
+    /// a cue word stands between the parties or up to three tokens before
+    /// the first.
+    fn triple(&self, trig: &crate::relation_model::Triggers, label: Label) -> RelationHit {
+        let (toks, a, b) = (self.toks, self.a, self.b);
+        let pred_list = label.predicate.to_string();
+        let between = toks.iter().filter(|t| t.start >= a.end && t.end <= b.start);
+        let before = toks.iter().filter(|t| t.end <= a.start).rev().take(3);
+        let cue = |list: &str| {
+            between
+                .clone()
+                .chain(before.clone())
+                .any(|t| trig.is(t.text, list))
+        };
+        let verb = toks
+            .iter()
+            .filter(|t| t.start >= a.end)
+            .find(|t| trig.is(t.text, &pred_list))
+            .map_or_else(String::new, |t| t.text.to_string());
+        let (subj, obj) = if label.forward { (a, b) } else { (b, a) };
+        let mut hit = RelationHit::derived(
+            subj.clone(),
+            obj.clone(),
+            label.predicate.clone(),
+            verb,
+            self.sentence.clone(),
+            "model:relations",
+        );
+        hit.negated = cue("negation");
+        hit.hedged = cue("hedging");
+        if label.predicate == Predicate::OwnStake {
+            hit.value = stake_share(self.text, self.ents, obj);
+        }
+        hit
+    }
 }
 
 /// The share a stake is of: the first percentage after the held company in
