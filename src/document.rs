@@ -107,40 +107,51 @@ pub enum EntityType {
 }
 
 impl EntityType {
+    /// The built-in types with their contract names: the one place the
+    /// names are written (serialization, parsing and the rule files' checks
+    /// read them here).
+    pub(crate) const NAMED: [(&'static str, EntityType); 10] = [
+        ("PERSON", EntityType::Person),
+        ("ORG", EntityType::Org),
+        ("LOCATION", EntityType::Location),
+        ("PRODUCT", EntityType::Product),
+        ("EVENT", EntityType::Event),
+        ("TITLE", EntityType::Title),
+        ("MONEY", EntityType::Money),
+        ("PERCENT", EntityType::Percent),
+        ("URL", EntityType::Url),
+        ("EMAIL", EntityType::Email),
+    ];
+
     /// The contract spelling (`"ORG"`, `"PERSON"`, ...).
     pub fn as_str(&self) -> &str {
-        match self {
-            EntityType::Person => "PERSON",
-            EntityType::Org => "ORG",
-            EntityType::Location => "LOCATION",
-            EntityType::Product => "PRODUCT",
-            EntityType::Event => "EVENT",
-            EntityType::Title => "TITLE",
-            EntityType::Money => "MONEY",
-            EntityType::Percent => "PERCENT",
-            EntityType::Url => "URL",
-            EntityType::Email => "EMAIL",
-            EntityType::Other(s) => s,
+        if let EntityType::Other(s) = self {
+            return s;
         }
+        Self::NAMED
+            .iter()
+            .find(|(_, t)| t == self)
+            .map_or("", |(n, _)| n)
+    }
+
+    /// Whether `name` is the contract name of a built-in type.
+    pub(crate) fn is_builtin_name(name: &str) -> bool {
+        Self::NAMED.iter().any(|(n, _)| *n == name)
+    }
+
+    /// The contract names of the built-in types, for messages.
+    pub(crate) fn builtin_names() -> String {
+        Self::NAMED.map(|(n, _)| n).join(", ")
     }
 }
 
 impl FromStr for EntityType {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "PERSON" => EntityType::Person,
-            "ORG" => EntityType::Org,
-            "LOCATION" => EntityType::Location,
-            "PRODUCT" => EntityType::Product,
-            "EVENT" => EntityType::Event,
-            "TITLE" => EntityType::Title,
-            "MONEY" => EntityType::Money,
-            "PERCENT" => EntityType::Percent,
-            "URL" => EntityType::Url,
-            "EMAIL" => EntityType::Email,
-            other => EntityType::Other(other.to_string()),
-        })
+        Ok(Self::NAMED
+            .iter()
+            .find(|(n, _)| *n == s)
+            .map_or_else(|| EntityType::Other(s.to_string()), |(_, t)| t.clone()))
     }
 }
 

@@ -31,10 +31,6 @@ const MAX_PATTERN: usize = 1 << 20;
 /// Macro nesting depth.
 pub(super) const MAX_MACRO_DEPTH: usize = 16;
 
-pub(super) const ENTITY_TYPES: &[&str] = &[
-    "PERSON", "ORG", "LOCATION", "PRODUCT", "EVENT", "TITLE", "MONEY", "PERCENT", "URL", "EMAIL",
-];
-
 /// How a rule finds its matches.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Finder {

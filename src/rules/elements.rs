@@ -7,9 +7,7 @@ use std::collections::BTreeSet;
 use regex::{Regex, RegexBuilder};
 use toml::Spanned;
 
-use super::compile::{
-    list, Ctx, Shared, ENTITY_TYPES, MAX_MACRO_DEPTH, MAX_SOURCE, REGEX_SIZE_LIMIT,
-};
+use super::compile::{list, Ctx, Shared, MAX_MACRO_DEPTH, MAX_SOURCE, REGEX_SIZE_LIMIT};
 use super::format::ElemDef;
 use super::pattern::{Cond, Elem, ItemRegex, WordSet};
 use super::time_fields::time_kind;
@@ -240,10 +238,10 @@ pub(super) fn conds_of(
     let entity_type = |s: &str| -> Result<Option<EntityType>> {
         match s {
             "*" | "" => Ok(None),
-            t if ENTITY_TYPES.contains(&t) => Ok(t.parse().ok()),
+            t if EntityType::is_builtin_name(t) => Ok(t.parse().ok()),
             t => Err(ctx.err(format!(
                 "unknown entity type {t:?} (one of {}, or *)",
-                ENTITY_TYPES.join(", ")
+                EntityType::builtin_names()
             ))),
         }
     };

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::compile::{list, Ctx, Finder, ENTITY_TYPES};
+use super::compile::{list, Ctx, Finder};
 use super::format::{EntityOut, RelationOut, RuleDef, RuleKind, VetoOut};
 use super::time_fields::time_spec;
 use super::time_output::TimeSpec;
@@ -125,11 +125,11 @@ fn entity_output(
     cap: &dyn Fn(&str) -> Result<usize>,
     ctx: &Ctx<'_>,
 ) -> Result<Output> {
-    if !ENTITY_TYPES.contains(&e.kind.as_str()) {
+    if !EntityType::is_builtin_name(&e.kind) {
         return Err(ctx.err(format!(
             "unknown entity type {:?} (one of {})",
             e.kind,
-            ENTITY_TYPES.join(", ")
+            EntityType::builtin_names()
         )));
     }
     let canonical = match e.canonical.as_deref() {

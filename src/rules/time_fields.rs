@@ -8,39 +8,40 @@ use super::time_output::{Anaphora, Calendar, Field, PartOfDay, PodSource, TimeSp
 use crate::document::{Grain, TimeKind, TimeMod};
 use crate::error::Result;
 
+/// The variant of an enum whose serde name is `name` (`"date"`,
+/// `"next_day"`, `"END"`): the names are declared once, on the type, and
+/// shared with the JSON output.
+fn by_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    use serde::de::{value::Error, IntoDeserializer};
+    T::deserialize(IntoDeserializer::<Error>::into_deserializer(name)).ok()
+}
+
+/// A name of an enum that a rule file gives, or an error listing `names`.
+fn named<T: serde::de::DeserializeOwned>(
+    name: &str,
+    what: &str,
+    names: &str,
+    ctx: &Ctx<'_>,
+) -> Result<T> {
+    by_name(name).ok_or_else(|| ctx.err(format!("unknown {what} {name:?} ({names})")))
+}
+
 pub(super) fn time_kind(k: &str, ctx: &Ctx<'_>) -> Result<TimeKind> {
-    Ok(match k {
-        "date" => TimeKind::Date,
-        "datetime" => TimeKind::Datetime,
-        "time" => TimeKind::Time,
-        "interval" => TimeKind::Interval,
-        "duration" => TimeKind::Duration,
-        "set" => TimeKind::Set,
-        "fuzzy" => TimeKind::Fuzzy,
-        other => {
-            return Err(ctx.err(format!(
-            "unknown time kind {other:?} (date, datetime, time, interval, duration, set, fuzzy)"
-        )))
-        }
-    })
+    named(
+        k,
+        "time kind",
+        "date, datetime, time, interval, duration, set, fuzzy",
+        ctx,
+    )
 }
 
 pub(super) fn grain(g: &str, ctx: &Ctx<'_>) -> Result<Grain> {
-    Ok(match g {
-        "year" => Grain::Year,
-        "quarter" => Grain::Quarter,
-        "month" => Grain::Month,
-        "week" => Grain::Week,
-        "day" => Grain::Day,
-        "hour" => Grain::Hour,
-        "minute" => Grain::Minute,
-        "second" => Grain::Second,
-        other => {
-            return Err(ctx.err(format!(
-                "unknown unit {other:?} (year, quarter, month, week, day, hour, minute, second)"
-            )))
-        }
-    })
+    named(
+        g,
+        "unit",
+        "year, quarter, month, week, day, hour, minute, second",
+        ctx,
+    )
 }
 
 pub(super) fn time_spec(
@@ -63,13 +64,11 @@ pub(super) fn time_spec(
             }
         },
     };
-    let modifier = match t.modifier.as_deref() {
-        None => None,
-        Some("START") => Some(TimeMod::Start),
-        Some("MID") => Some(TimeMod::Mid),
-        Some("END") => Some(TimeMod::End),
-        Some(m) => return Err(ctx.err(format!("unknown mod {m:?} (START, MID, END)"))),
-    };
+    let modifier: Option<TimeMod> = t
+        .modifier
+        .as_deref()
+        .map(|m| named(m, "mod", "START, MID, END", ctx))
+        .transpose()?;
     let kind = time_kind(&t.kind, ctx)?;
     let spec = TimeSpec {
         kind: Some(kind),
@@ -92,28 +91,24 @@ pub(super) fn time_spec(
         period: t.period.clone(),
         modifier,
         nth: field(&t.nth)?,
-        calendar: match t.calendar.as_deref() {
-            None => None,
-            Some(c) => Some(Calendar::parse(c).ok_or_else(|| {
-                ctx.err(format!(
-                    "unknown calendar {c:?} (gregorian, chinese, easter, orthodox_easter, hebrew, islamic)"
-                ))
-            })?),
-        },
+        calendar: t
+            .calendar
+            .as_deref()
+            .map(|c| {
+                named::<Calendar>(
+                    c,
+                    "calendar",
+                    "gregorian, chinese, easter, orthodox_easter, hebrew, islamic",
+                    ctx,
+                )
+            })
+            .transpose()?,
         shift: t.shift,
-        anaphora: match t.anaphora.as_deref() {
-            None => None,
-            Some("same") => Some(Anaphora::Same),
-            Some("year") => Some(Anaphora::Year),
-            Some("quarter") => Some(Anaphora::Quarter),
-            Some("day") => Some(Anaphora::Day),
-            Some("next_day") => Some(Anaphora::NextDay),
-            Some(a) => {
-                return Err(ctx.err(format!(
-                    "unknown anaphora {a:?} (same, year, quarter, day, next_day)"
-                )))
-            }
-        },
+        anaphora: t
+            .anaphora
+            .as_deref()
+            .map(|a| named::<Anaphora>(a, "anaphora", "same, year, quarter, day, next_day", ctx))
+            .transpose()?,
         span_days: match t.days {
             Some(n) if !(1..=366).contains(&n) => {
                 return Err(ctx.err("`days` must be between 1 and 366"))
@@ -199,4 +194,24 @@ pub(super) fn time_field(
             map,
         } => Field::OffCap(capture(c)?, *negate, words(map)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_names_come_from_the_types() {
+        assert_eq!(by_name::<TimeKind>("datetime"), Some(TimeKind::Datetime));
+        assert_eq!(by_name::<Grain>("week"), Some(Grain::Week));
+        assert_eq!(by_name::<TimeMod>("END"), Some(TimeMod::End));
+        assert_eq!(by_name::<Anaphora>("next_day"), Some(Anaphora::NextDay));
+        assert_eq!(by_name::<Calendar>("lunar"), Some(Calendar::Chinese));
+        assert_eq!(
+            by_name::<Calendar>("orthodox_easter"),
+            Some(Calendar::OrthodoxEaster)
+        );
+        assert_eq!(by_name::<TimeKind>("Date"), None);
+        assert_eq!(by_name::<Grain>("fortnight"), None);
+    }
 }

@@ -135,8 +135,10 @@ pub(crate) struct TimeSpec {
     pub(crate) anaphora: Option<Anaphora>,
 }
 
-/// What an anaphoric time takes from its antecedent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What an anaphoric time takes from its antecedent. Rule files name it
+/// in snake case (`next_day`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum Anaphora {
     /// 当时: the antecedent's value as it is.
     Same,
@@ -150,12 +152,15 @@ pub(crate) enum Anaphora {
     NextDay,
 }
 
-/// A calendar a holiday's month and day are counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A calendar a holiday's month and day are counted in. Rule files name it
+/// in snake case (`orthodox_easter`; `lunar` is `chinese`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum Calendar {
     /// The civil calendar: month and day as written.
     Gregorian,
     /// Chinese lunisolar: 正月初一 is month 1, day 1 (leap months skipped).
+    #[serde(alias = "lunar")]
     Chinese,
     /// Western Easter Sunday; month and day are ignored.
     Easter,
@@ -165,18 +170,4 @@ pub(crate) enum Calendar {
     Hebrew,
     /// Islamic, Umm al-Qura: Muharram is month 1.
     Islamic,
-}
-
-impl Calendar {
-    pub(crate) fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "gregorian" => Calendar::Gregorian,
-            "chinese" | "lunar" => Calendar::Chinese,
-            "easter" => Calendar::Easter,
-            "orthodox_easter" => Calendar::OrthodoxEaster,
-            "hebrew" => Calendar::Hebrew,
-            "islamic" => Calendar::Islamic,
-            _ => return None,
-        })
-    }
 }
