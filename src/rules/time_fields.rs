@@ -26,6 +26,18 @@ fn named<T: serde::de::DeserializeOwned>(
     by_name(name).ok_or_else(|| ctx.err(format!("unknown {what} {name:?} ({names})")))
 }
 
+/// An optional field naming an enum's variant.
+fn opt_named<T: serde::de::DeserializeOwned>(
+    name: &Option<String>,
+    what: &str,
+    names: &str,
+    ctx: &Ctx<'_>,
+) -> Result<Option<T>> {
+    name.as_deref()
+        .map(|n| named(n, what, names, ctx))
+        .transpose()
+}
+
 pub(super) fn time_kind(k: &str, ctx: &Ctx<'_>) -> Result<TimeKind> {
     named(
         k,
@@ -64,11 +76,6 @@ pub(super) fn time_spec(
             }
         },
     };
-    let modifier: Option<TimeMod> = t
-        .modifier
-        .as_deref()
-        .map(|m| named(m, "mod", "START, MID, END", ctx))
-        .transpose()?;
     let kind = time_kind(&t.kind, ctx)?;
     let spec = TimeSpec {
         kind: Some(kind),
@@ -89,26 +96,21 @@ pub(super) fn time_spec(
         unit: t.unit.as_deref().map(|u| grain(u, ctx)).transpose()?,
         half: t.half,
         period: t.period.clone(),
-        modifier,
+        modifier: opt_named::<TimeMod>(&t.modifier, "mod", "START, MID, END", ctx)?,
         nth: field(&t.nth)?,
-        calendar: t
-            .calendar
-            .as_deref()
-            .map(|c| {
-                named::<Calendar>(
-                    c,
-                    "calendar",
-                    "gregorian, chinese, easter, orthodox_easter, hebrew, islamic",
-                    ctx,
-                )
-            })
-            .transpose()?,
+        calendar: opt_named::<Calendar>(
+            &t.calendar,
+            "calendar",
+            "gregorian, chinese, easter, orthodox_easter, hebrew, islamic",
+            ctx,
+        )?,
         shift: t.shift,
-        anaphora: t
-            .anaphora
-            .as_deref()
-            .map(|a| named::<Anaphora>(a, "anaphora", "same, year, quarter, day, next_day", ctx))
-            .transpose()?,
+        anaphora: opt_named::<Anaphora>(
+            &t.anaphora,
+            "anaphora",
+            "same, year, quarter, day, next_day",
+            ctx,
+        )?,
         span_days: match t.days {
             Some(n) if !(1..=366).contains(&n) => {
                 return Err(ctx.err("`days` must be between 1 and 366"))
@@ -126,10 +128,18 @@ pub(super) fn time_spec(
             .map(|f| time_spec(f, cap, ctx).map(Box::new))
             .transpose()?,
     };
-    match kind {
-        TimeKind::Duration if spec.unit.is_none() => Err(ctx.err("a duration needs a `unit`")),
-        TimeKind::Set if spec.period.is_none() => Err(ctx.err("a set needs a `period`")),
-        TimeKind::Interval if spec.from.is_none() || spec.to.is_none() => {
+    check_kind(spec, ctx)
+}
+
+/// What a kind needs: a duration its unit, a set its period, an interval
+/// both ends.
+fn check_kind(spec: TimeSpec, ctx: &Ctx<'_>) -> Result<TimeSpec> {
+    match spec.kind {
+        Some(TimeKind::Duration) if spec.unit.is_none() => {
+            Err(ctx.err("a duration needs a `unit`"))
+        }
+        Some(TimeKind::Set) if spec.period.is_none() => Err(ctx.err("a set needs a `period`")),
+        Some(TimeKind::Interval) if spec.from.is_none() || spec.to.is_none() => {
             Err(ctx.err("an interval needs `from` and `to`"))
         }
         _ => Ok(spec),
