@@ -213,6 +213,7 @@ pub(super) fn shapes_items(e: &ElemDef) -> bool {
     e.skip.is_some() || e.repeat.is_some() || e.optional || e.name.is_some()
 }
 
+/// The conditions one element puts on one item, cheapest first.
 pub(super) fn conds_of(
     e: &ElemDef,
     needs: &mut (BTreeSet<String>, bool),
@@ -235,25 +236,15 @@ pub(super) fn conds_of(
             crate::rules::pattern::TagSet::new(&p.to_vec()).map_err(|m| ctx.err(m))?,
         ));
     }
-    let entity_type = |s: &str| -> Result<Option<EntityType>> {
-        match s {
-            "*" | "" => Ok(None),
-            t if EntityType::is_builtin_name(t) => Ok(t.parse().ok()),
-            t => Err(ctx.err(format!(
-                "unknown entity type {t:?} (one of {}, or *)",
-                EntityType::builtin_names()
-            ))),
-        }
-    };
     if let Some(l) = &e.lexicon {
         shared.uses_lexicon = true;
-        conds.push(Cond::Lexicon(entity_type(l)?));
+        conds.push(Cond::Lexicon(entity_type(l, ctx)?));
     }
     if let Some(t) = &e.entity {
         needs
             .0
             .insert(if t.is_empty() { "*".into() } else { t.clone() });
-        conds.push(Cond::Entity(entity_type(t)?));
+        conds.push(Cond::Entity(entity_type(t, ctx)?));
     }
     if let Some(t) = &e.time {
         needs.1 = true;
@@ -265,42 +256,70 @@ pub(super) fn conds_of(
     }
     // cheap tests first: a regex runs only on items that pass the rest
     if let Some(r) = &e.regex {
-        let r = with_fragments(r, ctx)?;
-        let src = format!("^(?:{r})$");
-        let slots = shared.item_regex_slots.len();
-        let slot = match shared.item_regex_slots.get(&src) {
-            Some(&slot) => slot,
-            None => {
-                let slot = u8::try_from(slots).ok().filter(|&s| s < 128);
-                shared.item_regex_slots.insert(src.clone(), slot);
-                slot
-            }
-        };
-        conds.push(Cond::Regex(ItemRegex {
-            regex: build_regex(&src, ctx)?,
-            slot,
-        }));
+        conds.push(Cond::Regex(item_regex(r, shared, ctx)?));
     }
     if let Some(n) = &e.not {
-        if shapes_items(n) || n.end {
-            return Err(ctx.err("`not` takes conditions on one item only"));
-        }
-        let mut inner = conds_of(n, needs, shared, ctx)?;
-        // not = { any = [[{ words = […] }], [{ entity = "*" }]] }: none of them
-        if let Some(alts) = &n.any {
-            let mut sets = Vec::with_capacity(alts.len());
-            for alt in alts {
-                let [one] = alt.as_slice() else {
-                    return Err(ctx.err("`not` takes alternatives of one item each"));
-                };
-                if shapes_items(one) || one.end || one.any.is_some() || one.macro_.is_some() {
-                    return Err(ctx.err("`not` takes conditions on one item only"));
-                }
-                sets.push(conds_of(one, needs, shared, ctx)?);
-            }
-            inner.push(Cond::AnyOf(sets));
-        }
-        conds.push(Cond::Not(inner));
+        conds.push(Cond::Not(not_conds(n, needs, shared, ctx)?));
     }
     Ok(conds)
+}
+
+/// An entity type a condition names (`*`: any).
+fn entity_type(s: &str, ctx: &Ctx<'_>) -> Result<Option<EntityType>> {
+    match s {
+        "*" | "" => Ok(None),
+        t if EntityType::is_builtin_name(t) => Ok(t.parse().ok()),
+        t => Err(ctx.err(format!(
+            "unknown entity type {t:?} (one of {}, or *)",
+            EntityType::builtin_names()
+        ))),
+    }
+}
+
+/// A regex a whole item must match, with its memo slot (the same source
+/// shares one; the first 128 sources get one).
+fn item_regex(r: &str, shared: &mut Shared, ctx: &Ctx<'_>) -> Result<ItemRegex> {
+    let r = with_fragments(r, ctx)?;
+    let src = format!("^(?:{r})$");
+    let slots = shared.item_regex_slots.len();
+    let slot = match shared.item_regex_slots.get(&src) {
+        Some(&slot) => slot,
+        None => {
+            let slot = u8::try_from(slots).ok().filter(|&s| s < 128);
+            shared.item_regex_slots.insert(src.clone(), slot);
+            slot
+        }
+    };
+    Ok(ItemRegex {
+        regex: build_regex(&src, ctx)?,
+        slot,
+    })
+}
+
+/// The conditions of `not`, which the item must not meet; `not = { any =
+/// [[{ words = […] }], [{ entity = "*" }]] }`: none of the alternatives.
+fn not_conds(
+    n: &ElemDef,
+    needs: &mut (BTreeSet<String>, bool),
+    shared: &mut Shared,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Cond>> {
+    if shapes_items(n) || n.end {
+        return Err(ctx.err("`not` takes conditions on one item only"));
+    }
+    let mut inner = conds_of(n, needs, shared, ctx)?;
+    if let Some(alts) = &n.any {
+        let mut sets = Vec::with_capacity(alts.len());
+        for alt in alts {
+            let [one] = alt.as_slice() else {
+                return Err(ctx.err("`not` takes alternatives of one item each"));
+            };
+            if shapes_items(one) || one.end || one.any.is_some() || one.macro_.is_some() {
+                return Err(ctx.err("`not` takes conditions on one item only"));
+            }
+            sets.push(conds_of(one, needs, shared, ctx)?);
+        }
+        inner.push(Cond::AnyOf(sets));
+    }
+    Ok(inner)
 }
