@@ -21,7 +21,7 @@ use zhextract::relation_model::{
     candidate_pairs, class_of, pair_features, Label, PairToken, Party, RelationModel, Softmax,
     Triggers, NCLASS,
 };
-use zhextract::{Extractor, Predicate};
+use zhextract::{Document, Extractor, Predicate};
 
 /// Folds of the cross-validation that chooses the threshold.
 const FOLDS: usize = 5;
@@ -100,7 +100,29 @@ fn examples_of(ex: &Extractor, s: &Sentence, trig: &Triggers) -> Vec<Example> {
                 .collect()
         })
         .unwrap_or_default();
-    // parties: the annotated names, and the system's entities that overlap none
+    let parties = parties_of(s, &doc);
+    let only: Vec<Party> = parties.iter().map(|(p, _)| *p).collect();
+    let mut out = Vec::new();
+    for (i, j, others) in candidate_pairs(&only, &s.text) {
+        let (na, nb) = (&parties[i].1, &parties[j].1);
+        if na == nb {
+            continue;
+        }
+        // only the pairs FinRE annotates: a pair it leaves out may hold a
+        // relation all the same (it annotates about one pair a sentence)
+        let annotated = |n: &String| s.names.iter().any(|(m, ..)| m == n);
+        let checked = annotated(na) && annotated(nb);
+        let label = label_of(s, na, nb);
+        let mut f = Vec::new();
+        pair_features(&tokens, &only[i], &only[j], others, trig, &mut f);
+        out.push((f, class_of(label.as_ref()), checked));
+    }
+    out
+}
+
+/// The parties of a sentence: the annotated names, and the system's
+/// entities that overlap none; each with the name it is known by.
+fn parties_of<'d>(s: &'d Sentence, doc: &'d Document) -> Vec<(Party<'d>, String)> {
     let mut parties: Vec<(Party, String)> = Vec::new();
     for (name, cs, ce) in &s.names {
         let (b0, b1) = (byte_of(&s.text, *cs), byte_of(&s.text, *ce));
@@ -146,38 +168,27 @@ fn examples_of(ex: &Extractor, s: &Sentence, trig: &Triggers) -> Vec<Example> {
         ));
     }
     parties.sort_by_key(|(p, _)| (p.start, p.end));
-    let only: Vec<Party> = parties.iter().map(|(p, _)| *p).collect();
-    let mut out = Vec::new();
-    for (i, j, others) in candidate_pairs(&only, &s.text) {
-        let (na, nb) = (&parties[i].1, &parties[j].1);
-        if na == nb {
-            continue;
+    parties
+}
+
+/// The relation FinRE gives the pair (`na` written first), if any.
+fn label_of(s: &Sentence, na: &str, nb: &str) -> Option<Label> {
+    s.facts.iter().find_map(|(subj, obj, p)| {
+        if subj == na && obj == nb {
+            Some(Label {
+                predicate: p.clone(),
+                forward: true,
+            })
+        } else if subj == nb && obj == na {
+            let symmetric = matches!(p, Predicate::Cooperate | Predicate::Compete);
+            Some(Label {
+                predicate: p.clone(),
+                forward: symmetric,
+            })
+        } else {
+            None
         }
-        // only the pairs FinRE annotates: a pair it leaves out may hold a
-        // relation all the same (it annotates about one pair a sentence)
-        let annotated = |n: &String| s.names.iter().any(|(m, ..)| m == n);
-        let checked = annotated(na) && annotated(nb);
-        let label = s.facts.iter().find_map(|(subj, obj, p)| {
-            if subj == na && obj == nb {
-                Some(Label {
-                    predicate: p.clone(),
-                    forward: true,
-                })
-            } else if subj == nb && obj == na {
-                let symmetric = matches!(p, Predicate::Cooperate | Predicate::Compete);
-                Some(Label {
-                    predicate: p.clone(),
-                    forward: symmetric,
-                })
-            } else {
-                None
-            }
-        });
-        let mut f = Vec::new();
-        pair_features(&tokens, &only[i], &only[j], others, trig, &mut f);
-        out.push((f, class_of(label.as_ref()), checked));
-    }
-    out
+    })
 }
 
 fn train(examples: &[&Example]) -> HashMap<String, [f32; NCLASS]> {
@@ -200,14 +211,10 @@ fn train(examples: &[&Example]) -> HashMap<String, [f32; NCLASS]> {
     m.weights()
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
-    let args: Vec<String> = std::env::args().collect();
-    let (input, output) = match args.as_slice() {
-        [_, i, o] => (i.clone(), o.clone()),
-        _ => return Err("usage: train_relations TRAIN.jsonl OUT.tsv".into()),
-    };
+/// The FinRE rows of a JSON Lines file, grouped by sentence.
+fn read_sentences(input: &str) -> Result<BTreeMap<String, Sentence>, Box<dyn Error>> {
     let mut sentences: BTreeMap<String, Sentence> = BTreeMap::new();
-    for line in std::fs::read_to_string(&input)?.lines() {
+    for line in std::fs::read_to_string(input)?.lines() {
         let r: Row = serde_json::from_str(line)?;
         let s = sentences.entry(r.text.clone()).or_insert_with(|| Sentence {
             text: r.text.clone(),
@@ -225,6 +232,47 @@ fn main() -> Result<(), Box<dyn Error>> {
             s.facts.push((a, b, p));
         }
     }
+    Ok(sentences)
+}
+
+/// The lowest margin (in steps of 0.25) whose precision on the
+/// out-of-fold scores reaches MIN_PRECISION, with that precision and recall.
+fn choose_threshold(scored: &[([f32; NCLASS], usize)], trig: &Triggers) -> Option<(f32, f64, f64)> {
+    let gold = scored.iter().filter(|(_, c)| *c != 0).count();
+    let mut chosen = None;
+    for step in -20..=40 {
+        let th = step as f32 * 0.25;
+        let m = RelationModel::from_weights(HashMap::new(), th, trig.clone());
+        let (mut tp, mut sys) = (0usize, 0usize);
+        for (s, c) in scored {
+            let g = m.decide(s);
+            if g.label.is_some() {
+                sys += 1;
+                tp += usize::from(class_of(g.label.as_ref()) == *c);
+            }
+        }
+        let p = tp as f64 / sys.max(1) as f64;
+        let r = tp as f64 / gold.max(1) as f64;
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        eprintln!("threshold {th:5.2}: P {p:.3} R {r:.3} F1 {f1:.3}");
+        if chosen.is_none() && sys > 0 && p >= MIN_PRECISION {
+            chosen = Some((th, p, r));
+        }
+    }
+    chosen
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (input, output) = match args.as_slice() {
+        [_, i, o] => (i.clone(), o.clone()),
+        _ => return Err("usage: train_relations TRAIN.jsonl OUT.tsv".into()),
+    };
+    let sentences = read_sentences(&input)?;
     let ex = Extractor::builder()
         .include_tokens(true)
         .relation_model(false)
@@ -250,32 +298,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
     eprintln!("{n} sentences, {} candidate pairs", scored.len());
-    let gold = scored.iter().filter(|(_, c)| *c != 0).count();
-    let mut chosen = None;
-    for step in -20..=40 {
-        let th = step as f32 * 0.25;
-        let m = RelationModel::from_weights(HashMap::new(), th, trig.clone());
-        let (mut tp, mut sys) = (0usize, 0usize);
-        for (s, c) in &scored {
-            let g = m.decide(s);
-            if g.label.is_some() {
-                sys += 1;
-                tp += usize::from(class_of(g.label.as_ref()) == *c);
-            }
-        }
-        let p = tp as f64 / sys.max(1) as f64;
-        let r = tp as f64 / gold.max(1) as f64;
-        let f1 = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
-        eprintln!("threshold {th:5.2}: P {p:.3} R {r:.3} F1 {f1:.3}");
-        if chosen.is_none() && sys > 0 && p >= MIN_PRECISION {
-            chosen = Some((th, p, r));
-        }
-    }
-    let (threshold, p, r) = chosen.ok_or("no margin reaches the precision wanted")?;
+    let (threshold, p, r) =
+        choose_threshold(&scored, &trig).ok_or("no margin reaches the precision wanted")?;
     eprintln!("chosen threshold {threshold} (out-of-fold P {p:.3} R {r:.3})");
     let every: Vec<&Example> = all.iter().flatten().collect();
     std::fs::write(
