@@ -77,6 +77,20 @@ fn segment<'a>(s: &'a Stages, text: &'a str) -> (Vec<std::ops::Range<usize>>, Ve
     (sentences, s.tokenizer.tokenize(text))
 }
 
+/// The figures of one corpus for the summary: name, bytes, cut, tag and
+/// extract times (ms), and each stage's time.
+type Summary = (&'static str, usize, f64, f64, f64, Vec<(&'static str, f64)>);
+
+/// One corpus and the inputs each stage takes.
+struct Corpus<'s> {
+    raw: String,
+    normalized: String,
+    /// The analysis text the tokens point into.
+    text: &'s str,
+    sentences: Vec<std::ops::Range<usize>>,
+    tokens: Vec<Token<'s>>,
+}
+
 fn extract(c: &mut Criterion) {
     let stages = Stages {
         jieba: Jieba::new(),
@@ -99,86 +113,105 @@ fn extract(c: &mut Criterion) {
         let normalized = s.normalizer.normalize(&raw).text;
         let text = analysis(s, &raw);
         let (sentences, tokens) = segment(s, &text);
-
-        let mut g = c.benchmark_group(format!("extract/{name}"));
-        g.sample_size(10);
-        g.throughput(Throughput::Bytes(raw.len() as u64));
-        g.bench_function("jieba_cut", |b| b.iter(|| s.jieba.cut(&raw, true).len()));
-        g.bench_function("jieba_tag", |b| b.iter(|| s.jieba.tag(&raw, true).len()));
-        g.bench_function("extract", |b| {
-            b.iter(|| s.all.extract(&raw).expect("extracts").entities.len())
-        });
-        g.bench_function("extract_without_relation_model", |b| {
-            b.iter(|| s.no_model.extract(&raw).expect("extracts").entities.len())
-        });
-        g.bench_function("stage_normalize", |b| {
-            b.iter(|| s.normalizer.normalize(&raw).text.len())
-        });
-        g.bench_function("stage_convert", |b| {
-            b.iter(|| s.converter.convert(&normalized).text.len())
-        });
-        g.bench_function("stage_segment", |b| {
-            b.iter(|| {
-                let (sents, toks) = segment(s, &text);
-                sents.len() + toks.len()
-            })
-        });
-        g.bench_function("stage_rules_times", |b| {
-            b.iter(|| s.times.run_rule_stage(&text, &sentences, &tokens))
-        });
-        g.bench_function("stage_rules_times_entities", |b| {
-            b.iter(|| s.times_entities.run_rule_stage(&text, &sentences, &tokens))
-        });
-        g.bench_function("stage_rules_all", |b| {
-            b.iter(|| s.all.run_rule_stage(&text, &sentences, &tokens))
-        });
-        g.finish();
-
-        // the summary: best of five, in this process
-        let best = |f: &mut dyn FnMut() -> usize| {
-            (0..5)
-                .map(|_| {
-                    let t = Instant::now();
-                    black_box(f());
-                    t.elapsed().as_secs_f64() * 1e3
-                })
-                .fold(f64::MAX, f64::min)
+        let corpus = Corpus {
+            raw,
+            normalized,
+            text: &text,
+            sentences,
+            tokens,
         };
-        let cut = best(&mut || s.jieba.cut(&raw, true).len());
-        let tag = best(&mut || s.jieba.tag(&raw, true).len());
-        let whole = best(&mut || s.all.extract(&raw).expect("extracts").entities.len());
-        let no_model = best(&mut || s.no_model.extract(&raw).expect("extracts").entities.len());
-        let norm = best(&mut || s.normalizer.normalize(&raw).text.len());
-        let conv = best(&mut || s.converter.convert(&normalized).text.len());
-        let seg = best(&mut || {
-            let (a, b) = segment(s, &text);
-            a.len() + b.len()
-        });
-        let r_t = best(&mut || s.times.run_rule_stage(&text, &sentences, &tokens));
-        let r_te = best(&mut || s.times_entities.run_rule_stage(&text, &sentences, &tokens));
-        let r_all = best(&mut || s.all.run_rule_stage(&text, &sentences, &tokens));
-        let rest = no_model - norm - conv - seg - r_all;
-        summary.push((name, raw.len(), cut, tag, whole, {
-            vec![
-                ("normalize", norm),
-                ("convert", conv),
-                ("segment (jieba tag + splits)", seg),
-                ("time rules", r_t),
-                ("entity rules", r_te - r_t),
-                ("relation rules", r_all - r_te),
-                ("relation classifier", whole - no_model),
-                ("the rest (aliases, document)", rest),
-            ]
-        }));
+        bench_corpus(c, s, name, &corpus);
+        summary.push(summarize(s, name, &corpus));
     }
-
     let mut g = c.benchmark_group("construction");
     g.sample_size(10);
     g.bench_function("extractor_build", |b| {
         b.iter(|| Extractor::builder().build().expect("builds"))
     });
     g.finish();
+    print_summary(summary);
+}
 
+/// Criterion's measurements of one corpus: jieba, the whole extraction, each stage.
+fn bench_corpus(c: &mut Criterion, s: &Stages, name: &str, k: &Corpus<'_>) {
+    let (raw, normalized, text) = (&k.raw, &k.normalized, k.text);
+    let (sentences, tokens) = (&k.sentences, &k.tokens);
+    let mut g = c.benchmark_group(format!("extract/{name}"));
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(raw.len() as u64));
+    g.bench_function("jieba_cut", |b| b.iter(|| s.jieba.cut(raw, true).len()));
+    g.bench_function("jieba_tag", |b| b.iter(|| s.jieba.tag(raw, true).len()));
+    g.bench_function("extract", |b| {
+        b.iter(|| s.all.extract(raw).expect("extracts").entities.len())
+    });
+    g.bench_function("extract_without_relation_model", |b| {
+        b.iter(|| s.no_model.extract(raw).expect("extracts").entities.len())
+    });
+    g.bench_function("stage_normalize", |b| {
+        b.iter(|| s.normalizer.normalize(raw).text.len())
+    });
+    g.bench_function("stage_convert", |b| {
+        b.iter(|| s.converter.convert(normalized).text.len())
+    });
+    g.bench_function("stage_segment", |b| {
+        b.iter(|| {
+            let (sents, toks) = segment(s, text);
+            sents.len() + toks.len()
+        })
+    });
+    g.bench_function("stage_rules_times", |b| {
+        b.iter(|| s.times.run_rule_stage(text, sentences, tokens))
+    });
+    g.bench_function("stage_rules_times_entities", |b| {
+        b.iter(|| s.times_entities.run_rule_stage(text, sentences, tokens))
+    });
+    g.bench_function("stage_rules_all", |b| {
+        b.iter(|| s.all.run_rule_stage(text, sentences, tokens))
+    });
+    g.finish();
+}
+
+/// The summary of one corpus: best of five of each, in this process.
+fn summarize(s: &Stages, name: &'static str, k: &Corpus<'_>) -> Summary {
+    let (raw, normalized, text) = (&k.raw, &k.normalized, k.text);
+    let (sentences, tokens) = (&k.sentences, &k.tokens);
+    let best = |f: &mut dyn FnMut() -> usize| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(f());
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let cut = best(&mut || s.jieba.cut(raw, true).len());
+    let tag = best(&mut || s.jieba.tag(raw, true).len());
+    let whole = best(&mut || s.all.extract(raw).expect("extracts").entities.len());
+    let no_model = best(&mut || s.no_model.extract(raw).expect("extracts").entities.len());
+    let norm = best(&mut || s.normalizer.normalize(raw).text.len());
+    let conv = best(&mut || s.converter.convert(normalized).text.len());
+    let seg = best(&mut || {
+        let (a, b) = segment(s, text);
+        a.len() + b.len()
+    });
+    let r_t = best(&mut || s.times.run_rule_stage(text, sentences, tokens));
+    let r_te = best(&mut || s.times_entities.run_rule_stage(text, sentences, tokens));
+    let r_all = best(&mut || s.all.run_rule_stage(text, sentences, tokens));
+    let rest = no_model - norm - conv - seg - r_all;
+    let parts = vec![
+        ("normalize", norm),
+        ("convert", conv),
+        ("segment (jieba tag + splits)", seg),
+        ("time rules", r_t),
+        ("entity rules", r_te - r_t),
+        ("relation rules", r_all - r_te),
+        ("relation classifier", whole - no_model),
+        ("the rest (aliases, document)", rest),
+    ];
+    (name, raw.len(), cut, tag, whole, parts)
+}
+
+fn print_summary(summary: Vec<Summary>) {
     for (name, bytes, cut, tag, whole, parts) in summary {
         let mb = bytes as f64 / 1e6;
         eprintln!("\n{name}: {mb:.1} MB, best of 5 in this process");
