@@ -23,12 +23,14 @@ use std::sync::Arc;
 use crate::config::{Reference, TimeBias};
 use crate::document::EntityType;
 use crate::error::Result;
+use crate::extract::entities::EntityWords;
 use crate::lexicon::Lexicon;
 use crate::relation_model::RelationModel;
 use crate::rules::{EntityHit, Hits, Input, RuleSet};
 use crate::segment::{split_sentences, Token, Tokenizer};
 use crate::text::OffsetMap;
 use crate::time::resolve::TimeValue;
+use crate::words::WordLists;
 
 /// One step of the analysis: reads the [`Work`] and adds to it.
 ///
@@ -91,6 +93,8 @@ pub struct Work<'t> {
     /// Times with their values (`time_values` moves them here from
     /// `hits.times`).
     pub(crate) times: Vec<TimeFound>,
+    /// The extractor's word lists (built-in, with a user's overrides).
+    pub(crate) words: &'t WordLists,
 }
 
 /// A time found by a rule, with its value.
@@ -122,6 +126,7 @@ impl<'t> Work<'t> {
         garbled: &'t [Range<usize>],
         given: Option<Reference>,
         bias: TimeBias,
+        words: &'t WordLists,
     ) -> Self {
         Work {
             input,
@@ -135,7 +140,14 @@ impl<'t> Work<'t> {
             tokens: Vec::new(),
             hits: Hits::default(),
             times: Vec::new(),
+            words,
         }
+    }
+
+    /// The extractor's word list `name` (`section.list`, see
+    /// [`WordLists`]): a stage of one's own may read its words there.
+    pub fn word_list(&self, name: &str) -> &'t [String] {
+        self.words.get(name)
     }
 
     /// The original input.
@@ -210,9 +222,11 @@ impl<'t> Work<'t> {
 }
 
 /// The document's own date, when the caller gave none: a heading, an agency
-/// code, a dateline.
-#[derive(Debug, Default)]
-pub(crate) struct DocumentDate;
+/// code, a dateline (its regex made with the extractor's word lists).
+#[derive(Debug)]
+pub(crate) struct DocumentDate {
+    pub(crate) dateline: regex::Regex,
+}
 
 impl Stage for DocumentDate {
     fn name(&self) -> &str {
@@ -220,7 +234,8 @@ impl Stage for DocumentDate {
     }
     fn run(&self, work: &mut Work<'_>) -> Result<()> {
         if work.given.is_none() {
-            work.detected = crate::time::doc_date::detect(work.text).map(|(dt, date_only, _)| {
+            let found = crate::time::doc_date::detect(work.text, &self.dateline);
+            work.detected = found.map(|(dt, date_only, _)| {
                 if date_only {
                     Reference::date(dt.date())
                 } else {
@@ -260,6 +275,7 @@ pub(crate) struct Rules {
     pub(crate) rules: RuleSet,
     pub(crate) lexicon: Arc<Lexicon>,
     pub(crate) tokenizer: Arc<Tokenizer>,
+    pub(crate) entity_words: EntityWords,
 }
 
 impl fmt::Debug for Rules {
@@ -281,12 +297,13 @@ impl Stage for Rules {
         let mut link = |entities: &mut Vec<EntityHit>| {
             // names completed first, so that their repeats are linked whole
             crate::extract::person_names::complete_person_names(&names, entities, &blocked);
-            crate::extract::entities::link_aliases(w.text, entities, &blocked);
+            crate::extract::entities::link_aliases(w.text, entities, &self.entity_words, &blocked);
             crate::extract::entities::link_distinctive_parts(
                 w.text,
                 &w.tokens,
                 entities,
                 &self.lexicon,
+                &self.entity_words,
                 &|x| self.tokenizer.has_word(x),
                 &blocked,
             );
@@ -297,6 +314,7 @@ impl Stage for Rules {
                 sentences: &w.sentences,
                 tokens: &w.tokens,
                 lexicon: &self.lexicon,
+                words: w.words,
             },
             seed,
             &mut link,
@@ -318,13 +336,17 @@ impl Stage for TimeValues {
         "time_values"
     }
     fn run(&self, work: &mut Work<'_>) -> Result<()> {
-        let reference = work.reference().map(|r| r.datetime);
+        let against = crate::time::resolve::Against {
+            reference: work.reference().map(|r| r.datetime),
+            bias: work.bias,
+            words: work.words,
+        };
         for t in std::mem::take(&mut work.hits.times) {
             let Some((spec, names)) = self.rules.time_output(t.rule) else {
                 continue;
             };
             let value = crate::time::resolve::resolve_match(
-                spec, names, &t.spans, work.text, t.start, reference, work.bias,
+                spec, names, &t.spans, work.text, t.start, &against,
             );
             work.times.push(TimeFound {
                 start: t.start,
@@ -396,6 +418,7 @@ impl Stage for NamedSubsidiaries {
             &work.hits.entities,
             &work.sentences,
             &self.lexicon,
+            work.words,
         );
         let relations = &mut work.hits.relations;
         for r in named {

@@ -3,7 +3,10 @@
 //! the cues of a future date), kept in one data file, `data/words/words.toml`,
 //! compiled in and loaded once. A list is named `section.list`
 //! (`segment.compound_suffixes`); a user's file of the same format replaces
-//! the lists it names ([`WordLists::with_overrides`]).
+//! the lists it names ([`WordLists::with_overrides`];
+//! [`ExtractorBuilder::word_lists_file`](crate::ExtractorBuilder::word_lists_file)
+//! gives them to an extractor, whose stages all read its lists, and a stage
+//! of one's own reads them with [`Work::word_list`](crate::Work::word_list)).
 //!
 //! ```
 //! let words = zhextract::WordLists::builtin();

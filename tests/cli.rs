@@ -101,6 +101,31 @@ fn stdin_text() {
 }
 
 #[test]
+fn word_lists_of_ones_own() {
+    let text = "公司待到5月1日发布新品。".as_bytes();
+    let value = |args: &[&str]| {
+        let out = run(args, text);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        lines(&out)[0]["times"][0]["value"].clone()
+    };
+    assert_eq!(value(&["--doc-date", "2024-03-15"]), "2023-05-01");
+    let mine = [
+        "--doc-date",
+        "2024-03-15",
+        "--word-lists",
+        "examples/rules/words.toml",
+    ];
+    assert_eq!(value(&mine), "2024-05-01");
+    let out = run(&["--word-lists", "Cargo.toml"], text);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Cargo.toml"));
+}
+
+#[test]
 fn jsonl_echoes_ids_in_order_with_per_line_dates() {
     let input = concat!(
         r#"{"id": "a", "text": "業(yè)務"}"#,

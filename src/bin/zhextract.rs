@@ -90,6 +90,10 @@ struct Args {
     /// Extra lexicon file (repeatable).
     #[arg(long, value_name = "FILE")]
     lexicon: Vec<PathBuf>,
+    /// Word lists replacing the built-in lists they name (the format of
+    /// data/words/words.toml; repeatable).
+    #[arg(long, value_name = "FILE")]
+    word_lists: Vec<PathBuf>,
     /// OpenCC configuration for Traditional->Simplified.
     #[arg(
         long,
@@ -211,6 +215,9 @@ fn build_extractor(args: &Args) -> Result<Extractor, String> {
         .hmm(!args.no_hmm);
     for f in &args.lexicon {
         builder = builder.lexicon_file(f);
+    }
+    for f in &args.word_lists {
+        builder = builder.word_lists_file(f);
     }
     for f in args.rules.iter().chain(&args.check_rules) {
         builder = builder.rules_file(f);

@@ -4,8 +4,6 @@
 //! mentions of a company's distinctive part (`某某` for
 //! `宁波某某贸易有限公司`) without an introduction.
 
-use std::sync::OnceLock;
-
 use regex::Regex;
 
 use crate::document::EntityType;
@@ -14,16 +12,74 @@ use crate::rules::EntityHit;
 use crate::segment::Token;
 use crate::words::WordLists;
 
-fn intro() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        // right after the name: (以下简称“X”) / ，下称X / 简称为X
-        let cues = alternation("entities.alias_cues");
-        Regex::new(&format!(
-            r#"^\s*[(（,，]?\s*(?:{cues})\s*[:：为]?\s*["“「『]?(?P<a>[\p{{Han}}A-Za-z0-9]{{1,12}})["”」』]?"#
-        ))
-        .expect("escaped words make a valid regex")
-    })
+/// The word lists the linking passes read (`entities.*` in
+/// `data/words/words.toml`, or a user's lists), compiled once per extractor.
+pub(crate) struct EntityWords {
+    /// Right after a name: (以下简称“X”) / ，下称X / 简称为X.
+    intro: Regex,
+    /// Legal forms and industry words a company name ends with; what is
+    /// left after the place in front and these at the end is the
+    /// distinctive part.
+    company_tail: Regex,
+    /// The legal form a company's registered name ends with.
+    legal_form: Regex,
+    generic_cores: Vec<String>,
+    count_starts: Vec<String>,
+}
+
+impl EntityWords {
+    pub(crate) fn new(words: &WordLists) -> crate::Result<Self> {
+        let alt = |name: &str| {
+            words
+                .get(name)
+                .iter()
+                .map(|w| regex::escape(w))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let regex = |src: String| {
+            Regex::new(&src).map_err(|e| crate::Error::Lexicon {
+                file: "word lists (entities)".to_string(),
+                line: 0,
+                message: e.to_string(),
+            })
+        };
+        Ok(EntityWords {
+            intro: regex(format!(
+                r#"^\s*[(（,，]?\s*(?:{})\s*[:：为]?\s*["“「『]?(?P<a>[\p{{Han}}A-Za-z0-9]{{1,12}})["”」』]?"#,
+                alt("entities.alias_cues")
+            ))?,
+            company_tail: regex(format!(
+                "(?:(?:{})*)(?:{})(?:{})?$",
+                alt("entities.industry_words"),
+                alt("entities.company_forms"),
+                alt("entities.company_form_marks"),
+            ))?,
+            legal_form: regex(format!("(?:{})$", alt("entities.legal_forms")))?,
+            generic_cores: words.get("entities.generic_cores").to_vec(),
+            count_starts: words.get("entities.count_starts").to_vec(),
+        })
+    }
+
+    /// Of the built-in lists.
+    #[cfg(test)]
+    fn builtin() -> &'static EntityWords {
+        static WORDS: std::sync::OnceLock<EntityWords> = std::sync::OnceLock::new();
+        WORDS.get_or_init(|| {
+            EntityWords::new(WordLists::builtin()).expect("the built-in lists compile")
+        })
+    }
+
+    /// A "distinctive part" that is a word for a kind of business or a
+    /// count (商业信息公司, 银行集团, 四大集团): it names nothing, and its
+    /// mentions elsewhere (商业银行, 四大街) are no company.
+    fn is_generic_core(&self, core: &str) -> bool {
+        self.generic_cores.iter().any(|k| k == core)
+            || self
+                .count_starts
+                .iter()
+                .any(|c| core.starts_with(c.as_str()))
+    }
 }
 
 /// Link short names introduced after ORG entities: every later mention of
@@ -33,6 +89,7 @@ fn intro() -> &'static Regex {
 pub(crate) fn link_aliases(
     text: &str,
     entities: &mut Vec<EntityHit>,
+    words: &EntityWords,
     blocked: &dyn Fn(usize, usize) -> bool,
 ) {
     let mut aliases: Vec<(String, usize)> = Vec::new(); // (short name, index of the full entity)
@@ -40,7 +97,7 @@ pub(crate) fn link_aliases(
         if e.alias || e.end - e.start < 6 {
             continue;
         }
-        if let Some(c) = intro().captures(&text[e.end..]) {
+        if let Some(c) = words.intro.captures(&text[e.end..]) {
             if let Some(a) = c.name("a") {
                 let short = a.as_str();
                 if short != &text[e.start..e.end] && !aliases.iter().any(|(s, _)| s == short) {
@@ -74,26 +131,11 @@ pub(crate) fn link_aliases(
     entities.sort_by_key(|e| (e.start, e.end));
 }
 
-/// Legal forms and industry words a company name ends with; what is left
-/// after the place in front and these at the end is the distinctive part.
-fn company_tail() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(&format!(
-            "(?:(?:{})*)(?:{})(?:{})?$",
-            alternation("entities.industry_words"),
-            alternation("entities.company_forms"),
-            alternation("entities.company_form_marks"),
-        ))
-        .expect("escaped words make a valid regex")
-    })
-}
-
 /// The distinctive part of a company's legal name: 云帆 for
 /// 宁波云帆电子商务有限公司. None when the name has no legal form or what is
 /// left is shorter than two chars.
-fn distinctive_part<'t>(name: &'t str, lexicon: &Lexicon) -> Option<&'t str> {
-    let tail = company_tail().find(name)?;
+fn distinctive_part<'t>(name: &'t str, lexicon: &Lexicon, words: &EntityWords) -> Option<&'t str> {
+    let tail = words.company_tail.find(name)?;
     let mut core = &name[..tail.start()];
     // places in front: 江苏南京…
     loop {
@@ -118,35 +160,10 @@ fn distinctive_part<'t>(name: &'t str, lexicon: &Lexicon) -> Option<&'t str> {
         .is_some_and(|e| e.kind == EntityType::Location);
     ((2..=6).contains(&n)
         && !is_place
-        && !is_generic_core(core)
+        && !words.is_generic_core(core)
         && core.chars().all(|c| c.is_alphanumeric())
         && core != name)
         .then_some(core)
-}
-
-/// A "distinctive part" that is a word for a kind of business or a count
-/// (商业信息公司, 银行集团, 四大集团): it names nothing, and its mentions
-/// elsewhere (商业银行, 四大街) are no company.
-fn is_generic_core(core: &str) -> bool {
-    let words = WordLists::builtin();
-    words
-        .get("entities.generic_cores")
-        .iter()
-        .any(|k| k == core)
-        || words
-            .get("entities.count_starts")
-            .iter()
-            .any(|c| core.starts_with(c.as_str()))
-}
-
-/// The words of list `name`, escaped, as a regex alternation in their order.
-fn alternation(name: &str) -> String {
-    WordLists::builtin()
-        .get(name)
-        .iter()
-        .map(|w| regex::escape(w))
-        .collect::<Vec<_>>()
-        .join("|")
 }
 
 /// Every mention of a company's distinctive part that no entity covers
@@ -159,10 +176,11 @@ pub(crate) fn link_distinctive_parts(
     tokens: &[Token<'_>],
     entities: &mut Vec<EntityHit>,
     lexicon: &Lexicon,
+    words: &EntityWords,
     known_word: &dyn Fn(&str) -> bool,
     blocked: &dyn Fn(usize, usize) -> bool,
 ) {
-    let parts = names_to_link(text, tokens, entities, lexicon);
+    let parts = names_to_link(text, tokens, entities, lexicon, words);
     if parts.is_empty() {
         return;
     }
@@ -222,6 +240,7 @@ fn names_to_link(
     tokens: &[Token<'_>],
     entities: &[EntityHit],
     lexicon: &Lexicon,
+    words: &EntityWords,
 ) -> Vec<(String, EntityHit, Look)> {
     let mut seen = rustc_hash::FxHashSet::default();
     let mut parts: Vec<(String, EntityHit, Look)> = Vec::new();
@@ -242,12 +261,12 @@ fn names_to_link(
         if e.kind != EntityType::Org {
             continue;
         }
-        if let Some(core) = distinctive_part(name, lexicon) {
+        if let Some(core) = distinctive_part(name, lexicon, words) {
             if lexicon.get(core).is_none() && seen.insert(core.to_string()) {
                 parts.push((core.to_string(), e.clone(), Look::Part));
             }
         }
-        if let Some(short) = short_form(text, e, tokens, lexicon) {
+        if let Some(short) = short_form(text, e, tokens, lexicon, words) {
             if seen.insert(short.clone()) {
                 parts.push((short, e.clone(), Look::ShortForm));
             }
@@ -330,9 +349,10 @@ fn short_form(
     e: &EntityHit,
     tokens: &[Token<'_>],
     lexicon: &Lexicon,
+    words: &EntityWords,
 ) -> Option<String> {
     let name = &text[e.start..e.end];
-    let legal = legal_form().find(name)?;
+    let legal = words.legal_form.find(name)?;
     // the longest place the name begins with
     let place_len = name
         .char_indices()
@@ -366,15 +386,6 @@ fn short_form(
 
 fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{3134f}')
-}
-
-/// The legal form a company's registered name ends with.
-fn legal_form() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(&format!("(?:{})$", alternation("entities.legal_forms")))
-            .expect("escaped words make a valid regex")
-    })
 }
 
 /// The most tokens a linked mention may span (jieba cuts an unknown name
@@ -426,6 +437,10 @@ fn repeats_a_name(run: &[Token<'_>], kind: &EntityType) -> bool {
 mod tests {
     use super::*;
 
+    fn distinctive_part_of<'t>(name: &'t str, lexicon: &Lexicon) -> Option<&'t str> {
+        distinctive_part(name, lexicon, EntityWords::builtin())
+    }
+
     #[test]
     fn a_part_is_named_only_by_whole_tokens_that_are_no_ordinary_word() {
         use crate::segment::Tag;
@@ -475,15 +490,15 @@ mod tests {
     fn distinctive_part_leaves_out_place_industry_and_legal_form() {
         let lex = Lexicon::builtin();
         assert_eq!(
-            distinctive_part("宁波云帆电子商务有限公司", &lex),
+            distinctive_part_of("宁波云帆电子商务有限公司", &lex),
             Some("云帆")
         );
         assert_eq!(
-            distinctive_part("江苏南京星澜新能源科技有限公司", &lex),
+            distinctive_part_of("江苏南京星澜新能源科技有限公司", &lex),
             Some("星澜")
         );
-        assert_eq!(distinctive_part("星澜股份有限公司", &lex), Some("星澜"));
-        assert_eq!(distinctive_part("华为", &lex), None);
-        assert_eq!(distinctive_part("南京科技有限公司", &lex), None);
+        assert_eq!(distinctive_part_of("星澜股份有限公司", &lex), Some("星澜"));
+        assert_eq!(distinctive_part_of("华为", &lex), None);
+        assert_eq!(distinctive_part_of("南京科技有限公司", &lex), None);
     }
 }

@@ -13,39 +13,50 @@ use crate::rules::{EntityHit, RelationHit};
 use crate::segment::CLAUSE_MARKS;
 use crate::words::WordLists;
 
-/// A government body names no company group (国务院, 发改委, 商务部).
-fn is_government(name: &str) -> bool {
-    ends_with_one_of(name, "relations_named.government_endings")
-}
+/// Names by their endings (`relations_named.*` in the word lists).
+struct NameEndings<'w>(&'w WordLists);
 
-/// An exchange or an association named like a company (上海证券交易所 and
-/// 上海证券) is none of its units.
-fn is_exchange_or_association(name: &str) -> bool {
-    ends_with_one_of(name, "relations_named.exchange_endings")
-}
+impl NameEndings<'_> {
+    /// A government body names no company group (国务院, 发改委, 商务部).
+    fn is_government(&self, name: &str) -> bool {
+        self.ends_with_one_of(name, "relations_named.government_endings")
+    }
 
-/// Whether `name` ends with a word of the list `list`.
-fn ends_with_one_of(name: &str, list: &str) -> bool {
-    WordLists::builtin()
-        .get(list)
-        .iter()
-        .any(|s| name.ends_with(s.as_str()))
-}
+    /// An exchange or an association named like a company (上海证券交易所
+    /// and 上海证券) is none of its units.
+    fn is_exchange_or_association(&self, name: &str) -> bool {
+        self.ends_with_one_of(name, "relations_named.exchange_endings")
+    }
 
-fn is_group_name(name: &str) -> bool {
-    group_core(name).1
-}
+    /// Whether `name` ends with a word of the list `list`.
+    fn ends_with_one_of(&self, name: &str, list: &str) -> bool {
+        self.0.get(list).iter().any(|s| name.ends_with(s.as_str()))
+    }
 
-/// A group's name without the word that makes it a group.
-fn group_core(name: &str) -> (&str, bool) {
-    for suffix in WordLists::builtin().get("relations_named.group_suffixes") {
-        if let Some(core) = name.strip_suffix(suffix.as_str()) {
-            if core.chars().count() >= 2 {
-                return (core, true);
+    fn is_group_name(&self, name: &str) -> bool {
+        self.group_core(name).1
+    }
+
+    /// A group's name without the word that makes it a group.
+    fn group_core<'n>(&self, name: &'n str) -> (&'n str, bool) {
+        for suffix in self.0.get("relations_named.group_suffixes") {
+            if let Some(core) = name.strip_suffix(suffix.as_str()) {
+                if core.chars().count() >= 2 {
+                    return (core, true);
+                }
             }
         }
+        (name, false)
     }
-    (name, false)
+
+    /// What a unit's name adds to its group's without a legal form.
+    fn without_legal_form<'n>(&self, rest: &'n str) -> &'n str {
+        self.0
+            .get("relations_named.legal_forms")
+            .iter()
+            .find_map(|f| rest.strip_suffix(f.as_str()))
+            .unwrap_or(rest)
+    }
 }
 
 /// The entities (sorted by start) that lie wholly inside sentence `s`.
@@ -68,7 +79,9 @@ pub(crate) fn subsidiaries_by_name(
     entities: &[EntityHit],
     sentences: &[Range<usize>],
     lexicon: &Lexicon,
+    words: &WordLists,
 ) -> Vec<RelationHit> {
+    let names = NameEndings(words);
     let mut out = Vec::new();
     for s in sentences {
         let orgs: Vec<&EntityHit> = sentence_entities(entities, s)
@@ -79,7 +92,7 @@ pub(crate) fn subsidiaries_by_name(
         }
         for parent in &orgs {
             let pname = &text[parent.start..parent.end];
-            let (core, _) = group_core(pname);
+            let (core, _) = names.group_core(pname);
             if core.chars().count() < 2 {
                 continue;
             }
@@ -91,9 +104,9 @@ pub(crate) fn subsidiaries_by_name(
                 let Some(rest) = cname.strip_prefix(core) else {
                     continue;
                 };
-                if is_government(pname)
-                    || is_government(&parent.canonical)
-                    || is_exchange_or_association(cname)
+                if names.is_government(pname)
+                    || names.is_government(&parent.canonical)
+                    || names.is_exchange_or_association(cname)
                 {
                     continue;
                 }
@@ -101,12 +114,8 @@ pub(crate) fn subsidiaries_by_name(
                 // more besides a legal form (波音公司, 北汽股份, 加多宝集团 are
                 // the same company); not another group, not another name
                 // (two names run together are a pair, not a unit)
-                let qualifier = WordLists::builtin()
-                    .get("relations_named.legal_forms")
-                    .iter()
-                    .find_map(|f| rest.strip_suffix(f.as_str()))
-                    .unwrap_or(rest);
-                let qualifies = !is_group_name(cname)
+                let qualifier = names.without_legal_form(rest);
+                let qualifies = !names.is_group_name(cname)
                     && qualifier.chars().count() >= 2
                     && lexicon
                         .get(qualifier)

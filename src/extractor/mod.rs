@@ -21,6 +21,7 @@ use crate::segment::Tokenizer;
 use crate::text::{
     fold_for_matching, AutoConverter, Convert, Normalizer, OffsetMap, OpenccConverter, Variant,
 };
+use crate::words::WordLists;
 
 /// Default limit on input size: 256 MiB.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 256 << 20;
@@ -70,6 +71,8 @@ pub struct ExtractorBuilder {
     relation_model: bool,
     relation_model_file: Option<PathBuf>,
     stage_edits: Vec<StageEdit>,
+    word_lists: Vec<WordLists>,
+    word_lists_files: Vec<PathBuf>,
 }
 
 /// A change to the default stage list, applied in order at `build`.
@@ -102,6 +105,8 @@ impl Default for ExtractorBuilder {
             relation_model: true,
             relation_model_file: None,
             stage_edits: Vec::new(),
+            word_lists: Vec::new(),
+            word_lists_files: Vec::new(),
         }
     }
 }
@@ -225,6 +230,49 @@ impl ExtractorBuilder {
         self
     }
 
+    /// Replace the built-in word lists that `lists` names (see
+    /// [`WordLists`] and `data/words/words.toml`): the tokenizer's repairs,
+    /// the words that stand for a party (该公司, 双方), the alias cues and
+    /// company-name endings the linking reads, the future and dateline cues,
+    /// the words for parts of the day. Later calls win. A rule file's own
+    /// `part_of_day` literals are read with the built-in lists.
+    ///
+    /// ```
+    /// use zhextract::{Extractor, WordLists};
+    /// let mine = WordLists::parse("mine", r#"
+    /// [relations]
+    /// party_this = ["该公司", "这家公司"]
+    /// "#).unwrap();
+    /// let ex = Extractor::builder().word_lists(mine).build().unwrap();
+    /// assert_eq!(ex.word_lists().get("relations.party_this").len(), 2);
+    /// ```
+    pub fn word_lists(mut self, lists: WordLists) -> Self {
+        self.word_lists.push(lists);
+        self
+    }
+
+    /// [`word_lists`](Self::word_lists) from a file (the format of
+    /// `data/words/words.toml`); a malformed file fails `build` with an
+    /// [`Error::Lexicon`] naming file and line. Files apply after lists given
+    /// by value, in the order given.
+    pub fn word_lists_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.word_lists_files.push(path.into());
+        self
+    }
+
+    /// The built-in word lists with the user's applied.
+    fn merged_word_lists(&self) -> Result<WordLists> {
+        let mut words = WordLists::builtin().clone();
+        for mine in &self.word_lists {
+            words = words.with_overrides(mine);
+        }
+        for path in &self.word_lists_files {
+            let text = read_file(path)?;
+            words = words.with_overrides(&WordLists::parse(&path.display().to_string(), &text)?);
+        }
+        Ok(words)
+    }
+
     /// Run `stage` right after the stage named `name` (see
     /// [`Extractor::stage_names`]; `segment` to add names before the rules
     /// run, `rules` to add them after). An unknown name fails `build`.
@@ -259,11 +307,14 @@ impl ExtractorBuilder {
         &self,
         tokenizer: &Arc<Tokenizer>,
         lexicon: &Arc<Lexicon>,
+        words: &WordLists,
         rules: &RuleSet,
         model: Option<&Arc<RelationModel>>,
     ) -> Result<Vec<Arc<dyn Stage>>> {
         let mut list: Vec<Arc<dyn Stage>> = vec![
-            Arc::new(pipeline::DocumentDate),
+            Arc::new(pipeline::DocumentDate {
+                dateline: crate::time::doc_date::dateline(words)?,
+            }),
             Arc::new(pipeline::Segment {
                 tokenizer: tokenizer.clone(),
             }),
@@ -271,6 +322,7 @@ impl ExtractorBuilder {
                 rules: rules.clone(),
                 lexicon: lexicon.clone(),
                 tokenizer: tokenizer.clone(),
+                entity_words: crate::extract::entities::EntityWords::new(words)?,
             }),
             Arc::new(pipeline::TimeValues {
                 rules: rules.clone(),
@@ -378,7 +430,8 @@ impl ExtractorBuilder {
                 self.protected_words.push(e.surface.clone());
             }
         }
-        let tokenizer = Arc::new(Tokenizer::new(&lexicon, self.hmm));
+        let words = Arc::new(self.merged_word_lists()?);
+        let tokenizer = Arc::new(Tokenizer::with_words(&lexicon, self.hmm, &words));
         let lexicon = Arc::new(lexicon);
         let converter: Box<dyn Convert> = match self.backend {
             ConvertBackend::Builtin => match (&self.opencc_dir, self.variant) {
@@ -411,12 +464,19 @@ impl ExtractorBuilder {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?
             .map(Arc::new);
-        let stages = self.stages(&tokenizer, &lexicon, &rules, relation_model.as_ref())?;
+        let stages = self.stages(
+            &tokenizer,
+            &lexicon,
+            &words,
+            &rules,
+            relation_model.as_ref(),
+        )?;
         Ok(Extractor {
             inner: Arc::new(Inner {
                 normalizer,
                 converter,
                 lexicon,
+                words,
                 rules,
                 stages,
                 options: self,
@@ -451,6 +511,8 @@ struct Inner {
     normalizer: Normalizer,
     converter: Box<dyn Convert>,
     lexicon: Arc<Lexicon>,
+    /// The built-in word lists with the user's replacing theirs.
+    words: Arc<WordLists>,
     rules: RuleSet,
     /// The analysis stages, in order (`pipeline`).
     stages: Vec<Arc<dyn Stage>>,
@@ -526,11 +588,18 @@ impl Extractor {
                 sentences,
                 tokens,
                 lexicon: &self.inner.lexicon,
+                words: &self.inner.words,
             },
             crate::rules::Hits::default(),
             &mut |_| {},
         );
         hits.entities.len() + hits.times.len() + hits.relations.len()
+    }
+
+    /// The word lists the extractor reads: the built-in ones, with those
+    /// the builder was given in their place.
+    pub fn word_lists(&self) -> &WordLists {
+        &self.inner.words
     }
 
     /// The names of the analysis stages, in the order they run.
@@ -592,6 +661,7 @@ impl Extractor {
             &prepared.garbled,
             given,
             opts.time_bias,
+            &self.inner.words,
         );
         for stage in &self.inner.stages {
             stage.run(&mut work)?;

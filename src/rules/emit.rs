@@ -104,7 +104,7 @@ pub(super) fn emit(
                 priority: rule.priority,
             });
         }
-        Output::Relation { .. } => m.relations(input.text, rule, rule_idx, found),
+        Output::Relation { .. } => m.relations(input, rule, rule_idx, found),
         Output::Veto {
             cap,
             entities,
@@ -120,7 +120,8 @@ pub(super) fn emit(
 impl Match<'_, '_> {
     /// The triples of a relation rule's match: each pair of its parties,
     /// with its verb, value and flags.
-    fn relations(&self, text: &str, rule: &Rule, rule_idx: usize, found: &mut Candidates) {
+    fn relations(&self, input: &Input<'_>, rule: &Rule, rule_idx: usize, found: &mut Candidates) {
+        let text = input.text;
         let Output::Relation {
             predicate,
             subject,
@@ -150,7 +151,7 @@ impl Match<'_, '_> {
         let value = value.and_then(text_of);
         let negated = self.cued(text, &rule.negation, verb_span);
         let hedged = self.cued(text, &rule.hedging, verb_span);
-        for (subj, obj) in self.pairs(text, *subject, *object) {
+        for (subj, obj) in self.pairs(input, *subject, *object) {
             if subj.span() == obj.span() || subj.canonical == obj.canonical {
                 continue;
             }
@@ -175,14 +176,14 @@ impl Match<'_, '_> {
     /// The parties capture `c` names: the entity it is; the names a
     /// reference word stands for (该公司, 双方); each name of a list in it
     /// (A、B和C).
-    fn parties(&self, text: &str, c: usize) -> Vec<EntityHit> {
+    fn parties(&self, input: &Input<'_>, c: usize) -> Vec<EntityHit> {
         if let Some(e) = (self.entity_at)(c) {
             return vec![e];
         }
         let Some((x, y)) = self.spans.get(c).copied().flatten() else {
             return Vec::new();
         };
-        match Reference::of(&text[x..y]) {
+        match Reference::of(&input.text[x..y], input.words) {
             Some(r) => {
                 // entities are in text order: only those near the capture are looked at
                 let before = self.prev_entities.partition_point(|e| e.start < x);
@@ -200,8 +201,13 @@ impl Match<'_, '_> {
     /// subject and object names the pairs in it (双方: the two; a list of
     /// peers, 贵州茅台、五粮液、泸州老窖等: each pair once, in text order; a
     /// long list names no pairs).
-    fn pairs(&self, text: &str, subject: usize, object: usize) -> Vec<(EntityHit, EntityHit)> {
-        let subjects = self.parties(text, subject);
+    fn pairs(
+        &self,
+        input: &Input<'_>,
+        subject: usize,
+        object: usize,
+    ) -> Vec<(EntityHit, EntityHit)> {
+        let subjects = self.parties(input, subject);
         if subject == object {
             if !(2..=MAX_PEERS).contains(&subjects.len()) {
                 return Vec::new();
@@ -216,7 +222,7 @@ impl Match<'_, '_> {
                 })
                 .collect();
         }
-        let objects = self.parties(text, object);
+        let objects = self.parties(input, object);
         subjects
             .iter()
             .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))
@@ -283,27 +289,18 @@ pub(super) enum Reference {
 
 impl Reference {
     /// The reference `word` is, by the word lists `relations.party_*`
-    /// (`data/words/words.toml`).
-    fn of(word: &str) -> Option<Self> {
-        static WORDS: std::sync::OnceLock<rustc_hash::FxHashMap<String, Reference>> =
-            std::sync::OnceLock::new();
-        let words = WORDS.get_or_init(|| {
-            let lists = crate::words::WordLists::builtin();
-            let mut m = rustc_hash::FxHashMap::default();
-            for (name, r) in [
-                ("relations.party_this", Reference::This),
-                ("relations.party_company", Reference::Company),
-                ("relations.party_latter", Reference::Latter),
-                ("relations.party_former", Reference::Former),
-                ("relations.party_both", Reference::Both),
-            ] {
-                for w in lists.get(name) {
-                    m.entry(w.clone()).or_insert(r);
-                }
-            }
-            m
-        });
-        words.get(word).copied()
+    /// (`data/words/words.toml`, or a user's).
+    fn of(word: &str, words: &crate::words::WordLists) -> Option<Self> {
+        [
+            ("relations.party_this", Reference::This),
+            ("relations.party_company", Reference::Company),
+            ("relations.party_latter", Reference::Latter),
+            ("relations.party_former", Reference::Former),
+            ("relations.party_both", Reference::Both),
+        ]
+        .into_iter()
+        .find(|(name, _)| words.get(name).iter().any(|w| w == word))
+        .map(|(_, r)| r)
     }
 
     /// The parties named before byte `at` this word stands for.

@@ -153,6 +153,8 @@ pub(crate) struct Input<'a> {
     /// Tokens of all sentences, in order.
     pub(crate) tokens: &'a [Token<'a>],
     pub(crate) lexicon: &'a Lexicon,
+    /// The word lists, for the words that stand for a party (该公司, 双方).
+    pub(crate) words: &'a crate::words::WordLists,
 }
 
 pub(super) trait Spanned {

@@ -586,6 +586,7 @@ mod tests {
             sentences: &sentences,
             tokens: &tokens,
             lexicon: &lexicon,
+            words: crate::words::WordLists::builtin(),
         };
         let hits = rules.run(&input, Hits::default(), &mut |_| {});
         assert!(hits.entities.len() > 100 && hits.times.len() > 20);

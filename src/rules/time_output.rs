@@ -43,10 +43,25 @@ pub(crate) enum PartOfDay {
 }
 
 impl PartOfDay {
-    /// A TIMEX3 code (MO, AF, EV, NI), an am/pm mark, or a word of the list
-    /// `time_parts_of_day.words` (`data/words/words.toml`).
+    /// A TIMEX3 code (MO, AF, EV, NI), an am/pm mark, or a word of the
+    /// built-in list `time_parts_of_day.words` (`data/words/words.toml`): what
+    /// a rule file's `part_of_day` may say.
     pub(crate) fn parse(s: &str) -> Option<Self> {
-        Self::from_code(s).or_else(|| Self::words().get(s).copied())
+        Self::parse_in(s, crate::words::WordLists::builtin())
+    }
+
+    /// A TIMEX3 code, an am/pm mark, or a word of the list
+    /// `time_parts_of_day.words` of `words` (a user's lists, where the
+    /// extractor was given some).
+    pub(crate) fn parse_in(s: &str, words: &crate::words::WordLists) -> Option<Self> {
+        Self::from_code(s).or_else(|| {
+            words
+                .get("time_parts_of_day.words")
+                .iter()
+                .filter_map(|e| e.split_once(':'))
+                .find(|(w, _)| *w == s)
+                .and_then(|(_, code)| Self::from_code(code))
+        })
     }
 
     /// A TIMEX3 code, an am/pm mark, or `early` (the code of the word list).
@@ -58,19 +73,6 @@ impl PartOfDay {
             "NI" => PartOfDay::Night,
             "early" => PartOfDay::EarlyMorning,
             _ => return None,
-        })
-    }
-
-    /// The words for parts of the day, read once from the word lists.
-    fn words() -> &'static rustc_hash::FxHashMap<String, PartOfDay> {
-        static WORDS: std::sync::OnceLock<rustc_hash::FxHashMap<String, PartOfDay>> =
-            std::sync::OnceLock::new();
-        WORDS.get_or_init(|| {
-            crate::words::WordLists::builtin()
-                .tagged("time_parts_of_day.words")
-                .into_iter()
-                .filter_map(|(w, code)| Some((w, Self::from_code(&code)?)))
-                .collect()
         })
     }
 

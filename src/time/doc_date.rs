@@ -49,31 +49,31 @@ fn agency_code() -> &'static Regex {
     })
 }
 
-fn dateline() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        // the words after the date are data (`time.dateline_cues`,
-        // `time.dateline_bylines` in data/words/words.toml); the rest is the
-        // grammar of a month and day
-        let words = crate::words::WordLists::builtin();
-        let alt = |name: &str| {
-            words
-                .get(name)
-                .iter()
-                .map(|w| regex::escape(w))
-                .collect::<Vec<_>>()
-                .join("|")
-        };
-        Regex::new(&format!(
-            concat!(
-                r"(?m)^[^\n。]{{0,30}}?(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月",
-                r"(?P<d>3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日",
-                r"(?:{cues}|[,，\s]|\s*[(（](?:{bylines}))"
-            ),
-            cues = alt("time.dateline_cues"),
-            bylines = alt("time.dateline_bylines"),
-        ))
-        .expect("the dateline regex, from built-in words")
+/// The dateline's grammar (a month and day at the head of the text) with the
+/// words that may follow the date (`time.dateline_cues`,
+/// `time.dateline_bylines` of the word lists), compiled once per extractor.
+pub(crate) fn dateline(words: &crate::words::WordLists) -> crate::Result<Regex> {
+    let alt = |name: &str| {
+        words
+            .get(name)
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    Regex::new(&format!(
+        concat!(
+            r"(?m)^[^\n。]{{0,30}}?(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月",
+            r"(?P<d>3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日",
+            r"(?:{cues}|[,，\s]|\s*[(（](?:{bylines}))"
+        ),
+        cues = alt("time.dateline_cues"),
+        bylines = alt("time.dateline_bylines"),
+    ))
+    .map_err(|e| crate::Error::Lexicon {
+        file: "word lists (time.dateline_*)".to_string(),
+        line: 0,
+        message: e.to_string(),
     })
 }
 
@@ -92,8 +92,8 @@ fn date(y: i64, m: i64, d: i64) -> Option<Date> {
 }
 
 /// The article's date (with its time when the heading gives one), and how it
-/// was found.
-pub(crate) fn detect(text: &str) -> Option<(DateTime, bool, Found)> {
+/// was found; `dateline` is [`dateline`]'s regex.
+pub(crate) fn detect(text: &str, dateline: &Regex) -> Option<(DateTime, bool, Found)> {
     let head_end = text
         .char_indices()
         .nth(HEAD_CHARS)
@@ -123,7 +123,7 @@ pub(crate) fn detect(text: &str) -> Option<(DateTime, bool, Found)> {
             return Some((d.to_datetime(Time::midnight()), true, Found::AgencyCode));
         }
     }
-    if let Some(c) = dateline().captures(head) {
+    if let Some(c) = dateline.captures(head) {
         let m = parse_int(c.name("m")?.as_str())?;
         let d = parse_int(c.name("d")?.as_str())?;
         // the latest year the text names is the story's year
@@ -141,30 +141,39 @@ pub(crate) fn detect(text: &str) -> Option<(DateTime, bool, Found)> {
 mod tests {
     use super::*;
 
+    fn detect_builtin(text: &str) -> Option<(DateTime, bool, Found)> {
+        let re = dateline(crate::words::WordLists::builtin()).unwrap();
+        detect(text, &re)
+    }
+
     #[test]
     fn heading_dateline_and_agency_code() {
-        let (dt, date_only, how) = detect("标题\n2022/10/21 15:09:20\n正文去年如何").unwrap();
+        let (dt, date_only, how) =
+            detect_builtin("标题\n2022/10/21 15:09:20\n正文去年如何").unwrap();
         assert_eq!(
             (dt.to_string().as_str(), date_only, how),
             ("2022-10-21T15:09:20", false, Found::Heading)
         );
-        let (dt, _, how) = detect("某某公司宣布新计划\n\n2018年2月26日 星期一\n正文").unwrap();
+        let (dt, _, how) =
+            detect_builtin("某某公司宣布新计划\n\n2018年2月26日 星期一\n正文").unwrap();
         assert_eq!(
             (dt.date().to_string().as_str(), how),
             ("2018-02-26", Found::Heading)
         );
-        let (dt, _, how) = detect("2月26日，新京报记者获悉，该公司2018年营收增长。").unwrap();
+        let (dt, _, how) =
+            detect_builtin("2月26日，新京报记者获悉，该公司2018年营收增长。").unwrap();
         assert_eq!(
             (dt.date().to_string().as_str(), how),
             ("2018-02-26", Found::Dateline)
         );
-        let (dt, _, how) = detect("（中央社记者台北7日电）台积电今天公布营收。\n1150207").unwrap();
+        let (dt, _, how) =
+            detect_builtin("（中央社记者台北7日电）台积电今天公布营收。\n1150207").unwrap();
         assert_eq!(
             (dt.date().to_string().as_str(), how),
             ("2026-02-07", Found::AgencyCode)
         );
         // no year anywhere: a dateline alone gives no date
-        assert!(detect("2月26日，新京报记者获悉，该公司营收增长。").is_none());
-        assert!(detect("该公司营收增长三成。").is_none());
+        assert!(detect_builtin("2月26日，新京报记者获悉，该公司营收增长。").is_none());
+        assert!(detect_builtin("该公司营收增长三成。").is_none());
     }
 }

@@ -14,6 +14,7 @@ use crate::document::{Grain, TimeKind, TimeMod, TimeRange};
 pub(crate) use crate::rules::time_output::{
     Anaphora, Field, PartOfDay, PodSource, TimeSpec, WordMap,
 };
+use crate::words::WordLists;
 
 /// A capture's number: its word in `map`, else its numeral.
 pub(super) fn read(text: &str, map: &Option<WordMap>) -> Option<i64> {
@@ -40,7 +41,7 @@ pub(crate) struct TimeValue {
 }
 
 /// Whether a future cue stands shortly before byte `at`, in the same clause.
-fn future_cue_before(text: &str, at: usize) -> bool {
+fn future_cue_before(text: &str, at: usize, words: &WordLists) -> bool {
     let before = &text[..at];
     // up to 12 chars back, not past the end of the previous clause
     let start = before
@@ -52,10 +53,18 @@ fn future_cue_before(text: &str, at: usize) -> bool {
         .map_or(at, |(i, _)| i);
     let window = &before[start..];
     // words that put what follows in the future (预计在双11前上线, 将于9月)
-    crate::words::WordLists::builtin()
+    words
         .get("time.future_cues")
         .iter()
         .any(|c| window.contains(c.as_str()))
+}
+
+/// What a time is resolved against: the reference, the bias, the word lists
+/// (future cues, parts of the day).
+pub(crate) struct Against<'w> {
+    pub(crate) reference: Option<DateTime>,
+    pub(crate) bias: TimeBias,
+    pub(crate) words: &'w WordLists,
 }
 
 /// The value of a time rule's match at `start` of `text`: `spans` are its
@@ -67,20 +76,20 @@ pub(crate) fn resolve_match(
     spans: &[Option<(usize, usize)>],
     text: &str,
     start: usize,
-    reference: Option<DateTime>,
-    bias: TimeBias,
+    against: &Against<'_>,
 ) -> TimeValue {
     let cap_text = |name: &str| -> Option<String> {
         let i = names.iter().position(|n| n == name)?;
         let (x, y) = spans.get(i).copied().flatten()?;
         Some(text[x..y].to_string())
     };
-    let bias = if bias == TimeBias::Past && future_cue_before(text, start) {
+    let words = against.words;
+    let bias = if against.bias == TimeBias::Past && future_cue_before(text, start, words) {
         TimeBias::Future
     } else {
-        bias
+        against.bias
     };
-    resolve(spec, &cap_text, reference, bias)
+    resolve(spec, &cap_text, against.reference, bias, words)
 }
 
 /// A point at a grain, before formatting.
@@ -99,6 +108,7 @@ pub(crate) fn resolve(
     cap: &dyn Fn(&str) -> Option<String>,
     reference: Option<DateTime>,
     bias: TimeBias,
+    words: &WordLists,
 ) -> TimeValue {
     let pruned = prune(spec, cap);
     let r = Resolution {
@@ -107,11 +117,12 @@ pub(crate) fn resolve(
         reference,
         bias,
         kind: pruned.kind.unwrap_or(TimeKind::Date),
+        words,
     };
     if let Some(a) = r.spec.anaphora {
         let pod = match &r.spec.part_of_day {
             Some(PodSource::Fixed(p)) => Some(*p),
-            Some(PodSource::Cap(c)) => cap(c).as_deref().and_then(PartOfDay::parse),
+            Some(PodSource::Cap(c)) => cap(c).and_then(|t| PartOfDay::parse_in(&t, words)),
             None => None,
         };
         return TimeValue {
@@ -139,6 +150,7 @@ struct Resolution<'a> {
     reference: Option<DateTime>,
     bias: TimeBias,
     kind: TimeKind,
+    words: &'a WordLists,
 }
 
 impl Resolution<'_> {
@@ -156,7 +168,7 @@ impl Resolution<'_> {
     }
 
     fn point(&self, spec: &TimeSpec, after: Option<&Point>) -> Option<Point> {
-        point(spec, self.cap, self.reference, self.bias, after)
+        point(spec, self.cap, self.reference, self.bias, after, self.words)
     }
 
     /// 现在: no value, but a window when the rule gives fields.
@@ -352,11 +364,12 @@ fn point(
     reference: Option<DateTime>,
     bias: TimeBias,
     inherit: Option<&Point>,
+    words: &WordLists,
 ) -> Option<Point> {
     let ref_date = reference.map(|r| r.date());
     let pod = match &spec.part_of_day {
         Some(PodSource::Fixed(p)) => Some(*p),
-        Some(PodSource::Cap(c)) => cap(c).as_deref().and_then(PartOfDay::parse),
+        Some(PodSource::Cap(c)) => cap(c).and_then(|t| PartOfDay::parse_in(&t, words)),
         None => None,
     };
     if let Some(p) = clock_offset(spec, cap, reference) {
@@ -491,7 +504,7 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
         let f = move |n: &str| caps.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
-        resolve(&spec, &f, r(reference), bias).value
+        resolve(&spec, &f, r(reference), bias, WordLists::builtin()).value
     }
 
     #[test]
@@ -607,7 +620,13 @@ mod tests {
             })),
             ..Default::default()
         };
-        let v = resolve(&spec, &|_| None, r("2025-12-01T00:00:00"), TimeBias::Past);
+        let v = resolve(
+            &spec,
+            &|_| None,
+            r("2025-12-01T00:00:00"),
+            TimeBias::Past,
+            WordLists::builtin(),
+        );
         assert_eq!(v.value.as_deref(), Some("2025-04-08/2025-11-04"));
         assert_eq!(v.range.unwrap().to.to_string(), "2025-11-05T00:00:00");
     }
