@@ -49,6 +49,7 @@ struct Options {
     include_simplified: bool,
     rules: Vec<String>,
     lexicons: Vec<String>,
+    word_lists: Vec<String>,
     relation_model: bool,
 }
 
@@ -67,6 +68,9 @@ impl Options {
         }
         for f in &self.lexicons {
             b = b.lexicon_file(f);
+        }
+        for f in &self.word_lists {
+            b = b.word_lists_file(f);
         }
         b.build().map_err(py_err)
     }
@@ -92,6 +96,7 @@ fn options(
     include_simplified: bool,
     rules: Option<Vec<String>>,
     lexicons: Option<Vec<String>>,
+    word_lists: Option<Vec<String>>,
     relation_model: bool,
 ) -> PyResult<Options> {
     Ok(Options {
@@ -101,6 +106,7 @@ fn options(
         include_simplified,
         rules: rules.unwrap_or_default(),
         lexicons: lexicons.unwrap_or_default(),
+        word_lists: word_lists.unwrap_or_default(),
         relation_model,
     })
 }
@@ -132,7 +138,7 @@ impl Extractor {
     #[new]
     #[pyo3(signature = (*, time_bias = "past", doc_date = None, include_tokens = false,
                         include_simplified = false, rules = None, lexicons = None,
-                        relation_model = true))]
+                        word_lists = None, relation_model = true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -142,6 +148,7 @@ impl Extractor {
         include_simplified: bool,
         rules: Option<Vec<String>>,
         lexicons: Option<Vec<String>>,
+        word_lists: Option<Vec<String>>,
         relation_model: bool,
     ) -> PyResult<Self> {
         let opts = options(
@@ -151,6 +158,7 @@ impl Extractor {
             include_simplified,
             rules,
             lexicons,
+            word_lists,
             relation_model,
         )?;
         let inner = py.detach(|| opts.build())?;
@@ -241,7 +249,7 @@ fn default_extractor(py: Python<'_>) -> PyResult<Arc<zhextract::Extractor>> {
 
 /// Extract from one text with a default extractor (built once), or with
 /// one built for the options given (`time_bias`, `include_tokens`,
-/// `include_simplified`, `rules`, `lexicons`, `relation_model`): for many
+/// `include_simplified`, `rules`, `lexicons`, `word_lists`, `relation_model`): for many
 /// texts, build an `Extractor` once instead.
 #[pyfunction]
 #[pyo3(signature = (text, doc_date = None, **options))]
@@ -272,6 +280,7 @@ fn extract<'py>(
                         | "include_simplified"
                         | "rules"
                         | "lexicons"
+                        | "word_lists"
                         | "relation_model"
                 ) {
                     return Err(PyTypeError::new_err(format!(
@@ -287,6 +296,7 @@ fn extract<'py>(
                 get_bool("include_simplified", false)?,
                 get_list("rules")?,
                 get_list("lexicons")?,
+                get_list("word_lists")?,
                 get_bool("relation_model", true)?,
             )?;
             Arc::new(py.detach(|| opts.build())?)

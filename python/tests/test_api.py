@@ -64,6 +64,20 @@ def test_a_rule_file_with_a_mistake_is_a_value_error(tmp_path):
         zhextract.Extractor(rules=[str(bad)])
 
 
+def test_word_lists_of_ones_own_replace_the_built_in_ones(tmp_path):
+    words = tmp_path / "words.toml"
+    words.write_text('[time]\nfuture_cues = ["将", "待到"]\n', encoding="utf-8")
+    text = "公司待到5月1日发布新品。"
+    value = lambda doc: [t["value"] for t in doc["times"] if t["text"] == "5月1日"]
+    assert value(zhextract.extract(text, doc_date="2024-03-15")) == ["2023-05-01"]
+    ex = zhextract.Extractor(word_lists=[str(words)])
+    assert value(ex.extract(text, doc_date="2024-03-15")) == ["2024-05-01"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[time]\nfuture_cues = 3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.toml"):
+        zhextract.Extractor(word_lists=[str(bad)])
+
+
 def test_extract_batch_keeps_order_and_dates():
     ex = zhextract.Extractor()
     texts = ["公司去年上市。", "", "華為今天發布新機。"]

@@ -14,6 +14,7 @@ class Extractor:
         include_simplified: bool = False,
         rules: Optional[Sequence[str]] = None,
         lexicons: Optional[Sequence[str]] = None,
+        word_lists: Optional[Sequence[str]] = None,
         relation_model: bool = True,
     ) -> None: ...
     def extract(self, text: str, doc_date: Optional[str] = None) -> dict[str, Any]: ...
