@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run both fuzz targets (cargo-fuzz, nightly) for SECONDS each (default 600),
+# Run the fuzz targets (cargo-fuzz, nightly) for SECONDS each (default 600),
 # seeded with the project's fixtures and rule files, on JOBS cores (default 1).
 #   cargo install cargo-fuzz; bash fuzz/run.sh 600 2
 # No sanitizer: the crate forbids unsafe code, so AddressSanitizer finds
@@ -10,10 +10,20 @@ set -euo pipefail
 cd "$(dirname "$0")"
 secs="${1:-600}"
 jobs="${2:-1}"
-mkdir -p corpus/extract_bytes corpus/rule_file
+mkdir -p corpus/extract_bytes corpus/rule_file corpus/data_files
 cp ../fixtures/*.txt ../examples/rules/example.txt corpus/extract_bytes/
 cp ../rules/*.toml ../examples/rules/example.toml corpus/rule_file/
-for target in extract_bytes rule_file; do
+# data_files: the first byte picks the kind (0 rules, 1 lexicon, 2 word lists)
+for f in ../rules/*.toml ../examples/rules/example.toml; do
+  { printf '\x00'; head -c 4000 "$f"; } > "corpus/data_files/rules-$(basename "$f")"
+done
+for f in ../data/lexicons/*.tsv; do
+  { printf '\x01'; head -c 4000 "$f"; } > "corpus/data_files/lexicon-$(basename "$f")"
+done
+for f in ../data/words/words.toml ../examples/rules/words.toml; do
+  { printf '\x02'; head -c 4000 "$f"; } > "corpus/data_files/words-$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+for target in extract_bytes data_files rule_file; do
   cargo +nightly fuzz run --sanitizer none "$target" "corpus/$target" -- \
     -max_total_time="$secs" -max_len=4096 -rss_limit_mb=4096 -jobs="$jobs" -workers="$jobs" \
     -print_final_stats=1 2>&1 | tail -n 12
