@@ -54,3 +54,13 @@ fn a_surname_before_a_title_is_the_person_named_in_full() {
     // nobody of that surname is named in full: no person
     assert!(!persons("随后邝部长听取了汇报。").contains(&"邝".to_string()));
 }
+
+#[test]
+fn a_function_word_before_a_title_is_no_surname_alone() {
+    // 和 is a surname (和晓东) and a conjunction (和主管单位): alone before a
+    // title it is the conjunction
+    assert_eq!(
+        persons("和晓东总经理到会。代表们和主管单位多次协调。"),
+        ["和晓东"]
+    );
+}

@@ -365,7 +365,8 @@ fn surnames_before_titles(
             continue;
         };
         let s = t.start - c.len_utf8();
-        if !full_surnames.contains(&c) {
+        // (和主管, 于总统: a function word first of all, no surname there)
+        if !full_surnames.contains(&c) || data().not_a_surname_here.contains(&c) {
             continue;
         }
         // the surname stands alone: nothing Han before it that could make it
