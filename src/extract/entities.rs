@@ -426,11 +426,16 @@ fn repeats_a_name(run: &[Token<'_>], kind: &EntityType) -> bool {
         _ => &["nt", "nz", "j", "eng", "x"],
     };
     const NOT_IN_A_NAME: &[char] = &['t', 'v', 'p', 'c', 'u', 'd', 'r', 'm', 'q', 'f', 'y', 'e'];
+    // a three-char word jieba calls a proper noun (方运舟/nz) is a person's
+    // full name where the text names that person elsewhere
+    let full_name_nz = |t: &Token<'_>| {
+        *kind == EntityType::Person && t.pos.as_str() == "nz" && t.text.chars().count() == 3
+    };
     !run.is_empty()
         && run
             .iter()
             .all(|t| !t.pos.as_str().starts_with(NOT_IN_A_NAME))
-        && (run.len() > 1 || name_tags.contains(&run[0].pos.as_str()))
+        && (run.len() > 1 || name_tags.contains(&run[0].pos.as_str()) || full_name_nz(&run[0]))
 }
 
 #[cfg(test)]
@@ -470,6 +475,12 @@ mod tests {
         let person = EntityType::Person;
         assert!(!repeats_a_name(&[tok("和平", "nz", 0)], &person));
         assert!(repeats_a_name(&[tok("周明远", "nr", 0)], &person));
+        // a three-char proper noun is a full name, a two-char one may be a word
+        assert!(repeats_a_name(&[tok("柯远舟", "nz", 0)], &person));
+        assert!(!repeats_a_name(
+            &[tok("柯远舟", "nz", 0)],
+            &EntityType::Location
+        ));
         assert!(repeats_a_name(
             &[tok("周", "nr", 0), tok("明远", "nz", 3)],
             &person
