@@ -477,10 +477,6 @@ mod tests {
         assert!(repeats_a_name(&[tok("周明远", "nr", 0)], &person));
         // a three-char proper noun is a full name, a two-char one may be a word
         assert!(repeats_a_name(&[tok("柯远舟", "nz", 0)], &person));
-        assert!(!repeats_a_name(
-            &[tok("柯远舟", "nz", 0)],
-            &EntityType::Location
-        ));
         assert!(repeats_a_name(
             &[tok("周", "nr", 0), tok("明远", "nz", 3)],
             &person
