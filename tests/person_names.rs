@@ -64,3 +64,9 @@ fn a_function_word_before_a_title_is_no_surname_alone() {
         ["和晓东"]
     );
 }
+
+#[test]
+fn a_verb_glued_to_a_three_char_name_is_cut_off() {
+    // jieba's HMM takes 柯爵民列/nr for one name
+    assert_eq!(persons("董事会改选，柯爵民列独董候选人。"), ["柯爵民"]);
+}
