@@ -93,6 +93,25 @@ impl WordLists {
             .collect()
     }
 
+    /// The words of list `name`, escaped, as a regex alternation in their order.
+    pub(crate) fn alternation(&self, name: &str) -> String {
+        self.get(name)
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+
+    /// A regex made with lists' alternations: escaped words only fail it by
+    /// size (a huge user list), reported as an error of `lists`.
+    pub(crate) fn regex(lists: &str, src: &str) -> Result<regex::Regex> {
+        regex::Regex::new(src).map_err(|e| Error::Lexicon {
+            file: format!("word lists ({lists})"),
+            line: 0,
+            message: e.to_string(),
+        })
+    }
+
     /// The list's `word:tag` pairs.
     pub(crate) fn tagged(&self, name: &str) -> Vec<(String, String)> {
         self.get(name)

@@ -29,21 +29,8 @@ pub(crate) struct EntityWords {
 
 impl EntityWords {
     pub(crate) fn new(words: &WordLists) -> crate::Result<Self> {
-        let alt = |name: &str| {
-            words
-                .get(name)
-                .iter()
-                .map(|w| regex::escape(w))
-                .collect::<Vec<_>>()
-                .join("|")
-        };
-        let regex = |src: String| {
-            Regex::new(&src).map_err(|e| crate::Error::Lexicon {
-                file: "word lists (entities)".to_string(),
-                line: 0,
-                message: e.to_string(),
-            })
-        };
+        let alt = |name: &str| words.alternation(name);
+        let regex = |src: String| WordLists::regex("entities", &src);
         Ok(EntityWords {
             intro: regex(format!(
                 r#"^\s*[(（,，]?\s*(?:{})\s*[:：为]?\s*["“「『]?(?P<a>[\p{{Han}}A-Za-z0-9]{{1,12}})["”」』]?"#,

@@ -53,15 +53,8 @@ fn agency_code() -> &'static Regex {
 /// words that may follow the date (`time.dateline_cues`,
 /// `time.dateline_bylines` of the word lists), compiled once per extractor.
 pub(crate) fn dateline(words: &crate::words::WordLists) -> crate::Result<Regex> {
-    let alt = |name: &str| {
-        words
-            .get(name)
-            .iter()
-            .map(|w| regex::escape(w))
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    Regex::new(&format!(
+    let alt = |name: &str| words.alternation(name);
+    let src = format!(
         concat!(
             r"(?m)^[^\n。]{{0,30}}?(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月",
             r"(?P<d>3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日",
@@ -69,12 +62,8 @@ pub(crate) fn dateline(words: &crate::words::WordLists) -> crate::Result<Regex> 
         ),
         cues = alt("time.dateline_cues"),
         bylines = alt("time.dateline_bylines"),
-    ))
-    .map_err(|e| crate::Error::Lexicon {
-        file: "word lists (time.dateline_*)".to_string(),
-        line: 0,
-        message: e.to_string(),
-    })
+    );
+    crate::words::WordLists::regex("time.dateline_*", &src)
 }
 
 fn year_mention() -> &'static Regex {
