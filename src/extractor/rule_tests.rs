@@ -34,15 +34,25 @@ pub(super) fn check(test: &RuleTest, ex: &Extractor) -> Vec<String> {
 }
 
 fn check_entities(d: &TestDef, doc: &Document, out: &mut Vec<String>) {
-    for e in &d.entities {
-        let found = doc.entities.iter().any(|x| {
+    let found = |e: &crate::rules::format::ExpEntity| {
+        doc.entities.iter().any(|x| {
             x.text == e.text
                 && x.kind.as_str() == e.kind
                 && e.canonical.as_ref().is_none_or(|c| &x.canonical == c)
-        });
-        if !found {
+        })
+    };
+    for e in &d.entities {
+        if !found(e) {
             out.push(format!(
                 "entity {} {:?} not found in {:?}",
+                e.kind, e.text, d.text
+            ));
+        }
+    }
+    for e in &d.not_entities {
+        if found(e) {
+            out.push(format!(
+                "entity {} {:?} found in {:?}, which it must not be",
                 e.kind, e.text, d.text
             ));
         }

@@ -294,6 +294,9 @@ pub(crate) struct TestDef {
     pub(crate) reference: Option<String>,
     #[serde(default)]
     pub(crate) entities: Vec<ExpEntity>,
+    /// Entities the case must not give (what a veto keeps out).
+    #[serde(default)]
+    pub(crate) not_entities: Vec<ExpEntity>,
     #[serde(default)]
     pub(crate) times: Vec<ExpTime>,
     #[serde(default)]
