@@ -2,8 +2,9 @@
 //! against the whole `Extractor::extract`, on the Simplified and the
 //! Traditional corpus in the same run, so the ratio is what to read; the
 //! split of that time by stage (normalize, convert, segment, then the time,
-//! entity and relation rules, the relation classifier); Extractor
-//! construction.
+//! entity and relation rules, the relation classifier); 10,000 short
+//! records (a paragraph each, as JSON Lines users send them: documents/s,
+//! where per-call setup counts); Extractor construction.
 //!
 //! The rule files build on each other (entity rules use times, relation
 //! rules use entities), so the rule stages are timed cumulatively — times
@@ -123,6 +124,9 @@ fn extract(c: &mut Criterion) {
         bench_corpus(c, s, name, &corpus);
         summary.push(summarize(s, name, &corpus));
     }
+    let records = short_records(&read("news-simp.txt"));
+    bench_records(c, s, &records);
+    let record_summary = summarize_records(s, &records);
     let mut g = c.benchmark_group("construction");
     g.sample_size(10);
     g.bench_function("extractor_build", |b| {
@@ -130,6 +134,91 @@ fn extract(c: &mut Criterion) {
     });
     g.finish();
     print_summary(summary);
+    print_records(&records, record_summary);
+}
+
+/// The first 10,000 paragraphs of a corpus, each cut to at most 300 bytes
+/// (at a char boundary): the size of a short news item or a social post.
+fn short_records(corpus: &str) -> Vec<String> {
+    corpus
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut end = l.len().min(300);
+            while !l.is_char_boundary(end) {
+                end -= 1;
+            }
+            l[..end].to_string()
+        })
+        .cycle()
+        .take(10_000)
+        .collect()
+}
+
+/// Criterion's measurement of the short records: `cut` and `extract` per record.
+fn bench_records(c: &mut Criterion, s: &Stages, records: &[String]) {
+    let mut g = c.benchmark_group("short_records");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(records.len() as u64));
+    g.bench_function("jieba_cut", |b| {
+        b.iter(|| {
+            records
+                .iter()
+                .map(|r| s.jieba.cut(r, true).len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("extract", |b| {
+        b.iter(|| {
+            records
+                .iter()
+                .map(|r| s.all.extract(r).expect("extracts").entities.len())
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+/// Best of five of `cut` and `extract` over all the records (ms).
+fn summarize_records(s: &Stages, records: &[String]) -> (f64, f64) {
+    let best = |f: &dyn Fn() -> usize| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(f());
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let cut = best(&|| records.iter().map(|r| s.jieba.cut(r, true).len()).sum());
+    let whole = best(&|| {
+        records
+            .iter()
+            .map(|r| s.all.extract(r).expect("extracts").entities.len())
+            .sum()
+    });
+    (cut, whole)
+}
+
+fn print_records(records: &[String], (cut, whole): (f64, f64)) {
+    let n = records.len() as f64;
+    let bytes: usize = records.iter().map(String::len).sum();
+    eprintln!(
+        "\nshort records: {} of {:.0} bytes on average, one thread, best of 5",
+        records.len(),
+        bytes as f64 / n
+    );
+    eprintln!(
+        "  jieba cut {cut:7.1} ms {:9.0} docs/s   1.00x cut",
+        n / cut * 1e3
+    );
+    eprintln!(
+        "  extract   {whole:7.1} ms {:9.0} docs/s {:6.2}x cut ({:.1} µs per record)",
+        n / whole * 1e3,
+        whole / cut,
+        whole / n * 1e3
+    );
 }
 
 /// Criterion's measurements of one corpus: jieba, the whole extraction, each stage.

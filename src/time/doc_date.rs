@@ -88,6 +88,55 @@ pub(crate) fn detect(text: &str, dateline: &Regex) -> Option<(DateTime, bool, Fo
         .nth(HEAD_CHARS)
         .map_or(text.len(), |(i, _)| i);
     let head = &text[..head_end];
+    // the regexes below are searched only where what they need is there (a
+    // year's four digits; 月 and 日): most short records hold neither, and
+    // a search of a line-anchored Unicode regex costs tens of thousands of
+    // instructions per call
+    if has_year_digits(head) {
+        if let Some(found) = from_heading(head) {
+            return Some(found);
+        }
+    }
+    let tail = text.trim_end();
+    let last_line = tail.rsplit('\n').next().unwrap_or(tail);
+    let code_closes = last_line
+        .chars()
+        .rev()
+        .find(|c| !c.is_whitespace() && !matches!(c, ')' | '）'))
+        .is_some_and(|c| c.is_ascii_digit());
+    if let Some(c) = agency_code().captures(last_line).filter(|_| code_closes) {
+        let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i64>().ok());
+        if let Some(d) = date(num("y")? + 1911, num("m")?, num("d")?) {
+            return Some((d.to_datetime(Time::midnight()), true, Found::AgencyCode));
+        }
+    }
+    if !(head.contains('月') && head.contains('日')) {
+        return None;
+    }
+    if let Some(c) = dateline.captures(head) {
+        let m = parse_int(c.name("m")?.as_str())?;
+        let d = parse_int(c.name("d")?.as_str())?;
+        // the latest year the text names is the story's year
+        let year = year_mention()
+            .captures_iter(text)
+            .filter_map(|y| y["y"].parse::<i64>().ok())
+            .max()?;
+        let day = date(year, m, d)?;
+        return Some((day.to_datetime(Time::midnight()), true, Found::Dateline));
+    }
+    None
+}
+
+/// Whether `s` holds four ASCII digits starting 19 or 20 (a year the heading
+/// regex could take).
+fn has_year_digits(s: &str) -> bool {
+    s.as_bytes()
+        .windows(4)
+        .any(|w| matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit())
+}
+
+/// A date (and time) on a line of its own in `head`.
+fn from_heading(head: &str) -> Option<(DateTime, bool, Found)> {
     if let Some(c) = heading().captures(head) {
         let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i64>().ok());
         if let Some(d) = date(num("y")?, num("m")?, num("d")?) {
@@ -103,25 +152,6 @@ pub(crate) fn detect(text: &str, dateline: &Regex) -> Option<(DateTime, bool, Fo
                 Found::Heading,
             ));
         }
-    }
-    let tail = text.trim_end();
-    let last_line = tail.rsplit('\n').next().unwrap_or(tail);
-    if let Some(c) = agency_code().captures(last_line) {
-        let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i64>().ok());
-        if let Some(d) = date(num("y")? + 1911, num("m")?, num("d")?) {
-            return Some((d.to_datetime(Time::midnight()), true, Found::AgencyCode));
-        }
-    }
-    if let Some(c) = dateline.captures(head) {
-        let m = parse_int(c.name("m")?.as_str())?;
-        let d = parse_int(c.name("d")?.as_str())?;
-        // the latest year the text names is the story's year
-        let year = year_mention()
-            .captures_iter(text)
-            .filter_map(|y| y["y"].parse::<i64>().ok())
-            .max()?;
-        let day = date(year, m, d)?;
-        return Some((day.to_datetime(Time::midnight()), true, Found::Dateline));
     }
     None
 }
