@@ -176,10 +176,24 @@ impl<'a, 't> NameContext<'a, 't> {
         if starts(third) || self.text[third..].chars().next().is_none_or(|c| !is_han(c)) {
             return Some(third);
         }
-        if self.word_begins_at(second) {
+        if self.word_begins_at(second) || self.function_char_at(second) {
             return Some(second);
         }
         Some(third)
+    }
+
+    /// Whether jieba took the char at `at` alone as a verb, preposition,
+    /// adverb, conjunction, pronoun or particle (石齐/nr 有/v 这个): a char it
+    /// tagged so beside a name it already found is the next word, not the
+    /// name's third char.
+    fn function_char_at(&self, at: usize) -> bool {
+        self.token_at(at).is_some_and(|t| {
+            t.text.chars().nth(1).is_none()
+                && matches!(
+                    t.pos.as_str(),
+                    "v" | "p" | "d" | "c" | "r" | "u" | "uj" | "ul" | "uz" | "ug" | "y"
+                )
+        })
     }
 }
 
