@@ -229,12 +229,18 @@ fn covered(es: &[EntityHit], s: usize, e: usize, skip: Option<usize>) -> bool {
     (n.saturating_sub(8)..n).any(|i| Some(i) != skip && s < es[i].end)
 }
 
+/// The rule priority from which a person's name stands whatever word it
+/// is: the rule files give it to bylines (记者马力: a name, though 马力 is
+/// a word), whose context leaves no doubt.
+const SURE_PRIORITY: i32 = 15;
+
 /// A "name" that is one dictionary word jieba does not tag as a name
-/// (方面 after a title) is none.
+/// (方面 after a title) is none, unless a sure rule found it.
 fn drop_plain_words(cx: &NameContext<'_, '_>, entities: &mut Vec<EntityHit>) {
     entities.retain(|x| {
         x.kind != EntityType::Person
             || x.alias
+            || x.priority() >= SURE_PRIORITY
             || !cx
                 .token_at(x.start)
                 .is_some_and(|t| t.end() == x.end && cx.is_plain_word(t))

@@ -23,6 +23,11 @@ pub(crate) struct EntityHit {
 }
 
 impl EntityHit {
+    /// The priority of the rule that found it (what wins an overlap).
+    pub(crate) fn priority(&self) -> i32 {
+        self.priority
+    }
+
     /// The `rule` of an entity found by a pass of code after the rules
     /// (person-name boundaries), not by a rule of the files.
     pub(crate) const NO_RULE: usize = usize::MAX;
