@@ -176,7 +176,8 @@ impl Match<'_, '_> {
     /// The parties capture `c` names: the entity it is; the names a
     /// reference word stands for (该公司, 双方); each name of a list in it
     /// (A、B和C).
-    fn parties(&self, input: &Input<'_>, c: usize) -> Vec<EntityHit> {
+    /// `avoid`: the other party, which a reference word does not stand for.
+    fn parties(&self, input: &Input<'_>, c: usize, avoid: &[EntityHit]) -> Vec<EntityHit> {
         if let Some(e) = (self.entity_at)(c) {
             return vec![e];
         }
@@ -187,7 +188,7 @@ impl Match<'_, '_> {
             Some(r) => {
                 // entities are in text order: only those near the capture are looked at
                 let before = self.prev_entities.partition_point(|e| e.start < x);
-                r.antecedents(x, self.sentence.start, &self.prev_entities[..before])
+                r.antecedents(x, self.sentence.start, &self.prev_entities[..before], avoid)
             }
             None => self
                 .entities_in(x, y)
@@ -195,6 +196,17 @@ impl Match<'_, '_> {
                 .cloned()
                 .collect(),
         }
+    }
+
+    /// Whether capture `c` is a reference word (该公司, 后者), no name.
+    fn is_reference(&self, input: &Input<'_>, c: usize) -> bool {
+        (self.entity_at)(c).is_none()
+            && self
+                .spans
+                .get(c)
+                .copied()
+                .flatten()
+                .is_some_and(|(x, y)| Reference::of(&input.text[x..y], input.words).is_some())
     }
 
     /// The (subject, object) pairs of a relation. One capture as both
@@ -207,7 +219,19 @@ impl Match<'_, '_> {
         subject: usize,
         object: usize,
     ) -> Vec<(EntityHit, EntityHit)> {
-        let subjects = self.parties(input, subject);
+        // a reference word is resolved after the named party it is paired with
+        if subject != object
+            && self.is_reference(input, subject)
+            && !self.is_reference(input, object)
+        {
+            let objects = self.parties(input, object, &[]);
+            let subjects = self.parties(input, subject, &objects);
+            return subjects
+                .iter()
+                .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))
+                .collect();
+        }
+        let subjects = self.parties(input, subject, &[]);
         if subject == object {
             if !(2..=MAX_PEERS).contains(&subjects.len()) {
                 return Vec::new();
@@ -222,7 +246,7 @@ impl Match<'_, '_> {
                 })
                 .collect();
         }
-        let objects = self.parties(input, object);
+        let objects = self.parties(input, object, &subjects);
         subjects
             .iter()
             .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))
@@ -304,12 +328,16 @@ impl Reference {
     }
 
     /// The parties named before byte `at` this word stands for.
+    /// `avoid` holds the other party of the relation: 该公司 never stands
+    /// for the company it is paired with (A公告，B拟收购该公司: A, not B).
     fn antecedents(
         self,
         at: usize,
         sentence_start: usize,
         entities: &[EntityHit],
+        avoid: &[EntityHit],
     ) -> Vec<EntityHit> {
+        let other = |e: &EntityHit| avoid.iter().any(|a| a.start == e.start && a.end == e.end);
         // distinct names before `at`, nearest first
         let mut before: Vec<&EntityHit> = Vec::new();
         for e in entities.iter().rev() {
@@ -330,12 +358,12 @@ impl Reference {
                 let first = entities.partition_point(|e| e.start < sentence_start);
                 entities[first..]
                     .iter()
-                    .find(|e| e.end <= at && e.kind == EntityType::Org)
+                    .find(|e| e.end <= at && e.kind == EntityType::Org && !other(e))
                     .or_else(|| {
                         entities
                             .iter()
                             .rev()
-                            .find(|e| e.end <= at && e.kind == EntityType::Org)
+                            .find(|e| e.end <= at && e.kind == EntityType::Org && !other(e))
                     })
                     .cloned()
                     .into_iter()
@@ -344,7 +372,7 @@ impl Reference {
             Reference::This => entities
                 .iter()
                 .rev()
-                .find(|e| e.end <= at && e.kind == EntityType::Org)
+                .find(|e| e.end <= at && e.kind == EntityType::Org && !other(e))
                 .cloned()
                 .into_iter()
                 .collect(),
