@@ -161,43 +161,39 @@ fn bench_records(c: &mut Criterion, s: &Stages, records: &[String]) {
     let mut g = c.benchmark_group("short_records");
     g.sample_size(10);
     g.throughput(Throughput::Elements(records.len() as u64));
-    g.bench_function("jieba_cut", |b| {
-        b.iter(|| {
-            records
-                .iter()
-                .map(|r| s.jieba.cut(r, true).len())
-                .sum::<usize>()
-        })
-    });
-    g.bench_function("extract", |b| {
-        b.iter(|| {
-            records
-                .iter()
-                .map(|r| s.all.extract(r).expect("extracts").entities.len())
-                .sum::<usize>()
-        })
-    });
+    g.bench_function("jieba_cut", |b| b.iter(|| cut_each(s, records)));
+    g.bench_function("extract", |b| b.iter(|| extract_each(s, records)));
     g.finish();
+}
+
+/// `cut` of each record: the number of words.
+fn cut_each(s: &Stages, records: &[String]) -> usize {
+    records.iter().map(|r| s.jieba.cut(r, true).len()).sum()
+}
+
+/// `extract` of each record: the number of entities.
+fn extract_each(s: &Stages, records: &[String]) -> usize {
+    records
+        .iter()
+        .map(|r| s.all.extract(r).expect("extracts").entities.len())
+        .sum()
+}
+
+/// The best of five runs of `f`, in ms.
+fn best_of_five(f: &mut dyn FnMut() -> usize) -> f64 {
+    (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(f());
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .fold(f64::MAX, f64::min)
 }
 
 /// Best of five of `cut` and `extract` over all the records (ms).
 fn summarize_records(s: &Stages, records: &[String]) -> (f64, f64) {
-    let best = |f: &dyn Fn() -> usize| {
-        (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                black_box(f());
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .fold(f64::MAX, f64::min)
-    };
-    let cut = best(&|| records.iter().map(|r| s.jieba.cut(r, true).len()).sum());
-    let whole = best(&|| {
-        records
-            .iter()
-            .map(|r| s.all.extract(r).expect("extracts").entities.len())
-            .sum()
-    });
+    let cut = best_of_five(&mut || cut_each(s, records));
+    let whole = best_of_five(&mut || extract_each(s, records));
     (cut, whole)
 }
 
@@ -264,15 +260,7 @@ fn bench_corpus(c: &mut Criterion, s: &Stages, name: &str, k: &Corpus<'_>) {
 fn summarize(s: &Stages, name: &'static str, k: &Corpus<'_>) -> Summary {
     let (raw, normalized, text) = (&k.raw, &k.normalized, k.text);
     let (sentences, tokens) = (&k.sentences, &k.tokens);
-    let best = |f: &mut dyn FnMut() -> usize| {
-        (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                black_box(f());
-                t.elapsed().as_secs_f64() * 1e3
-            })
-            .fold(f64::MAX, f64::min)
-    };
+    let best = best_of_five;
     let cut = best(&mut || s.jieba.cut(raw, true).len());
     let tag = best(&mut || s.jieba.tag(raw, true).len());
     let whole = best(&mut || s.all.extract(raw).expect("extracts").entities.len());

@@ -219,34 +219,28 @@ impl Match<'_, '_> {
         subject: usize,
         object: usize,
     ) -> Vec<(EntityHit, EntityHit)> {
-        // a reference word is resolved after the named party it is paired with
-        if subject != object
-            && self.is_reference(input, subject)
-            && !self.is_reference(input, object)
-        {
-            let objects = self.parties(input, object, &[]);
-            let subjects = self.parties(input, subject, &objects);
-            return subjects
-                .iter()
-                .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))
-                .collect();
-        }
-        let subjects = self.parties(input, subject, &[]);
         if subject == object {
-            if !(2..=MAX_PEERS).contains(&subjects.len()) {
+            let peers = self.parties(input, subject, &[]);
+            if !(2..=MAX_PEERS).contains(&peers.len()) {
                 return Vec::new();
             }
-            return subjects
+            return peers
                 .iter()
                 .enumerate()
-                .flat_map(|(i, a)| {
-                    subjects[i + 1..]
-                        .iter()
-                        .map(move |b| (a.clone(), b.clone()))
-                })
+                .flat_map(|(i, a)| peers[i + 1..].iter().map(move |b| (a.clone(), b.clone())))
                 .collect();
         }
-        let objects = self.parties(input, object, &subjects);
+        // a reference word is resolved after the named party it is paired
+        // with, and never stands for it
+        let (subjects, objects) =
+            if self.is_reference(input, subject) && !self.is_reference(input, object) {
+                let objects = self.parties(input, object, &[]);
+                (self.parties(input, subject, &objects), objects)
+            } else {
+                let subjects = self.parties(input, subject, &[]);
+                let objects = self.parties(input, object, &subjects);
+                (subjects, objects)
+            };
         subjects
             .iter()
             .flat_map(|a| objects.iter().map(move |b| (a.clone(), b.clone())))

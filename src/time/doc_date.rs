@@ -99,12 +99,7 @@ pub(crate) fn detect(text: &str, dateline: &Regex) -> Option<(DateTime, bool, Fo
     }
     let tail = text.trim_end();
     let last_line = tail.rsplit('\n').next().unwrap_or(tail);
-    let code_closes = last_line
-        .chars()
-        .rev()
-        .find(|c| !c.is_whitespace() && !matches!(c, ')' | '）'))
-        .is_some_and(|c| c.is_ascii_digit());
-    if let Some(c) = agency_code().captures(last_line).filter(|_| code_closes) {
+    if let Some(c) = agency_code().captures(last_line) {
         let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<i64>().ok());
         if let Some(d) = date(num("y")? + 1911, num("m")?, num("d")?) {
             return Some((d.to_datetime(Time::midnight()), true, Found::AgencyCode));
