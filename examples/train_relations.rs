@@ -237,20 +237,25 @@ fn read_sentences(input: &str) -> Result<BTreeMap<String, Sentence>, Box<dyn Err
 
 /// The lowest margin (in steps of 0.25) whose precision on the
 /// out-of-fold scores reaches MIN_PRECISION, with that precision and recall.
-fn choose_threshold(scored: &[([f32; NCLASS], usize)], trig: &Triggers) -> Option<(f32, f64, f64)> {
-    let gold = scored.iter().filter(|(_, c)| *c != 0).count();
+fn choose_threshold(
+    scored: &[([f32; NCLASS], usize, bool)],
+    trig: &Triggers,
+) -> Option<(f32, f64, f64)> {
+    let gold = scored.iter().filter(|(_, c, _)| *c != 0).count();
     let mut chosen = None;
     for step in -20..=40 {
         let th = step as f32 * 0.25;
         let m = RelationModel::from_weights(HashMap::new(), th, trig.clone());
-        let (mut tp, mut sys) = (0usize, 0usize);
-        for (s, c) in scored {
+        let (mut tp, mut sys, mut judged) = (0usize, 0usize, 0usize);
+        for (s, c, checked) in scored {
             let g = m.decide(s);
             if g.label.is_some() {
                 sys += 1;
+                judged += usize::from(*checked);
                 tp += usize::from(class_of(g.label.as_ref()) == *c);
             }
         }
+        let pj = tp as f64 / judged.max(1) as f64;
         let p = tp as f64 / sys.max(1) as f64;
         let r = tp as f64 / gold.max(1) as f64;
         let f1 = if p + r > 0.0 {
@@ -258,7 +263,14 @@ fn choose_threshold(scored: &[([f32; NCLASS], usize)], trig: &Triggers) -> Optio
         } else {
             0.0
         };
-        eprintln!("threshold {th:5.2}: P {p:.3} R {r:.3} F1 {f1:.3}");
+        let fj = if pj + r > 0.0 {
+            2.0 * pj * r / (pj + r)
+        } else {
+            0.0
+        };
+        eprintln!(
+            "threshold {th:5.2}: P {p:.3} R {r:.3} F1 {f1:.3} (over annotated pairs: P {pj:.3} F1 {fj:.3})"
+        );
         if chosen.is_none() && sys > 0 && p >= MIN_PRECISION {
             chosen = Some((th, p, r));
         }
@@ -286,7 +298,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // threshold: out-of-fold scores of every sentence (five folds by
     // sentence number), then the lowest margin (in steps of 0.25) whose
     // precision there reaches MIN_PRECISION
-    let mut scored: Vec<([f32; NCLASS], usize)> = Vec::new();
+    let mut scored: Vec<([f32; NCLASS], usize, bool)> = Vec::new();
     for fold in 0..FOLDS {
         let fit: Vec<&Example> = (0..n)
             .filter(|i| i % FOLDS != fold)
@@ -294,10 +306,19 @@ fn main() -> Result<(), Box<dyn Error>> {
             .collect();
         let model = RelationModel::from_weights(train(&fit), 0.0, trig.clone());
         for i in (0..n).filter(|i| i % FOLDS == fold) {
-            scored.extend(all[i].iter().map(|(f, c, _)| (model.scores(f), *c)));
+            scored.extend(
+                all[i]
+                    .iter()
+                    .map(|(f, c, checked)| (model.scores(f), *c, *checked)),
+            );
         }
     }
-    eprintln!("{n} sentences, {} candidate pairs", scored.len());
+    let facts: usize = sentences.values().map(|s| s.facts.len()).sum();
+    let covered = scored.iter().filter(|(_, c, _)| *c != 0).count();
+    eprintln!(
+        "{n} sentences, {} candidate pairs, {facts} facts, {covered} facts among candidates",
+        scored.len()
+    );
     let (threshold, p, r) =
         choose_threshold(&scored, &trig).ok_or("no margin reaches the precision wanted")?;
     eprintln!("chosen threshold {threshold} (out-of-fold P {p:.3} R {r:.3})");

@@ -200,6 +200,38 @@ fn relation_model_files_are_checked_and_can_be_turned_off() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// The classifier fills only the pairs no rule covers: two people are no
+/// pair of its relations, and two companies a rule related somewhere in the
+/// document get no second guess (either way round) from it.
+#[test]
+fn the_classifier_adds_no_guess_about_people_or_ruled_pairs() {
+    let dir = std::env::temp_dir().join(format!("zhextract-model2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // a model that says "compete" for any two parties joined by 和
+    let eager = dir.join("eager.tsv");
+    std::fs::write(&eager, "threshold\t0\nONLY:和\t0 0 5 0 0 0 0 0 0\n").unwrap();
+    let ex = zhextract::Extractor::builder()
+        .relation_model_file(&eager)
+        .build()
+        .unwrap();
+    let model_triples = |text: &str| {
+        let doc = ex.extract(text).unwrap();
+        common::check_document(text, &doc);
+        doc.triples
+            .iter()
+            .filter(|t| t.rule == "model:relations")
+            .map(|t| (t.subject.text.clone(), t.object.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        model_triples("星海科技和蓝鲸电子今天都发布了财报。"),
+        [("星海科技".to_string(), "蓝鲸电子".to_string())]
+    );
+    assert!(model_triples("王建国和李晓明今天都发言了。").is_empty());
+    assert!(model_triples("星海科技收购了蓝鲸电子。蓝鲸电子和星海科技今天都发布了财报。").is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// Money deals carry their amount, stakes their share; an amount in another
 /// clause is not the deal's.
 #[test]

@@ -90,6 +90,13 @@ struct Args {
     /// Extra lexicon file (repeatable).
     #[arg(long, value_name = "FILE")]
     lexicon: Vec<PathBuf>,
+    /// Relation classifier weights replacing the built-in ones (the file
+    /// `cargo run --release --example train_relations` writes).
+    #[arg(long, value_name = "FILE")]
+    relation_model: Option<PathBuf>,
+    /// Relation rules only: no classifier under them.
+    #[arg(long)]
+    no_relation_model: bool,
     /// Word lists replacing the built-in lists they name (the format of
     /// data/words/words.toml; repeatable).
     #[arg(long, value_name = "FILE")]
@@ -223,6 +230,10 @@ fn build_extractor(args: &Args) -> Result<Extractor, String> {
         builder = builder.rules_file(f);
     }
     builder = builder.default_rules(!args.no_default_rules);
+    builder = builder.relation_model(!args.no_relation_model);
+    if let Some(f) = &args.relation_model {
+        builder = builder.relation_model_file(f);
+    }
     if let Some(d) = &args.doc_date {
         let r: Reference = d.parse().map_err(|e| format!("--doc-date: {e}"))?;
         builder = builder.reference(r);

@@ -162,6 +162,17 @@ pub(crate) fn classify_pairs(
             ]
         })
         .collect();
+    // the names a rule related anywhere in the document: a rule's word for
+    // two companies stands, the classifier adds no second guess about them
+    // in another sentence (阿里 compete 腾讯 by a rule; not 腾讯 compete 阿里
+    // as well)
+    let related_names: std::collections::HashSet<(&str, &str)> = relations
+        .iter()
+        .flat_map(|r| {
+            let (s, o) = (r.subject.canonical.as_str(), r.object.canonical.as_str());
+            [(s, o), (o, s)]
+        })
+        .collect();
     let mut found = Vec::new();
     let mut feats = crate::relation_model::HashedFeatures::default();
     for s in sentences {
@@ -191,7 +202,14 @@ pub(crate) fn classify_pairs(
             .collect();
         for (i, j, others) in candidate_pairs(&parties, text) {
             let (a, b) = (ents[i], ents[j]);
-            if a.canonical == b.canonical || related.contains(&[a.start, a.end, b.start, b.end]) {
+            // two people hold none of the classifier's relations (FinRE's
+            // relations are between companies and their holders)
+            let people = a.kind == EntityType::Person && b.kind == EntityType::Person;
+            if people
+                || a.canonical == b.canonical
+                || related.contains(&[a.start, a.end, b.start, b.end])
+                || related_names.contains(&(a.canonical.as_str(), b.canonical.as_str()))
+            {
                 continue;
             }
             crate::relation_model::pair_features(
