@@ -1,7 +1,8 @@
 //! Named word lists: the words the library's code reads that are no rules
 //! (a tokenizer repair's suffixes, the reference words of relation parties,
-//! the cues of a future date), kept in one data file, `data/words/words.toml`,
-//! compiled in and loaded once. A list is named `section.list`
+//! the cues of a future date) and the stoplists rules read by name
+//! (`list = "stoplists.not_person"` in a pattern), kept in the data files of
+//! `data/words/`, compiled in and loaded once. A list is named `section.list`
 //! (`segment.compound_suffixes`); a user's file of the same format replaces
 //! the lists it names ([`WordLists::with_overrides`];
 //! [`ExtractorBuilder::word_lists_file`](crate::ExtractorBuilder::word_lists_file)
@@ -20,7 +21,18 @@ use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 
-const BUILTIN: &str = include_str!("../data/words/words.toml");
+/// The built-in files, merged in order: the lists the code reads, and the
+/// stoplists rules read by name (`list = "stoplists.not_person"`).
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "data/words/words.toml",
+        include_str!("../data/words/words.toml"),
+    ),
+    (
+        "data/words/not_person.toml",
+        include_str!("../data/words/not_person.toml"),
+    ),
+];
 
 /// Word lists by name. Cheap to read from any thread.
 #[derive(Clone, Debug, Default)]
@@ -29,12 +41,17 @@ pub struct WordLists {
 }
 
 impl WordLists {
-    /// The built-in lists (`data/words/words.toml`), parsed once.
+    /// The built-in lists (`data/words/*.toml`), parsed once.
     pub fn builtin() -> &'static WordLists {
         static LISTS: OnceLock<WordLists> = OnceLock::new();
         // the built-in file is tested to parse (words::tests); an error
         // would leave the lists empty rather than panic
-        LISTS.get_or_init(|| Self::parse("data/words/words.toml", BUILTIN).unwrap_or_default())
+        LISTS.get_or_init(|| {
+            BUILTIN
+                .iter()
+                .filter_map(|(file, text)| Self::parse(file, text).ok())
+                .fold(WordLists::default(), |all, one| all.with_overrides(&one))
+        })
     }
 
     /// Lists from a TOML file of `[section]` tables of string arrays; a
@@ -127,8 +144,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_builtin_file_parses_with_every_list_the_code_reads() {
-        let parsed = WordLists::parse("words.toml", BUILTIN).unwrap();
+    fn the_builtin_files_parse_with_every_list_the_code_and_rules_read() {
+        for (file, text) in BUILTIN {
+            WordLists::parse(file, text).unwrap();
+        }
+        let parsed = WordLists::builtin();
         for name in [
             "segment.compound_suffixes",
             "segment.body_words",
@@ -158,6 +178,7 @@ mod tests {
             "relations_named.exchange_endings",
             "relations_named.group_suffixes",
             "time_parts_of_day.words",
+            "stoplists.not_person",
         ] {
             assert!(!parsed.get(name).is_empty(), "{name}");
         }

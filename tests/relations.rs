@@ -228,7 +228,9 @@ fn the_classifier_adds_no_guess_about_people_or_ruled_pairs() {
         [("星海科技".to_string(), "蓝鲸电子".to_string())]
     );
     assert!(model_triples("王建国和李晓明今天都发言了。").is_empty());
-    assert!(model_triples("星海科技收购了蓝鲸电子。蓝鲸电子和星海科技今天都发布了财报。").is_empty());
+    assert!(
+        model_triples("星海科技收购了蓝鲸电子。蓝鲸电子和星海科技今天都发布了财报。").is_empty()
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -224,3 +224,46 @@ fn duplicate_rules_are_compiled_once() {
     assert_eq!(a.entities.len(), b.entities.len());
     assert_eq!(a.times.len(), b.times.len());
 }
+
+/// A rule reads a named word list of the registry (`list = "section.name"`):
+/// the built-in stoplists, or a user's list given to the extractor; a name
+/// no list has is an error naming the rule's file and line.
+#[test]
+fn rules_read_named_word_lists() {
+    let rule = r#"
+[[rule]]
+id = "mine.brand"
+kind = "entity"
+stage = 2
+pattern = [{ list = "mine.brands", name = "b" }, { words = ["宣布", "表示"] }]
+entity = { type = "ORG", capture = "b", canonical = "text" }
+"#;
+    let (line, _, id, msg) = err(rule);
+    assert_eq!((line, id.as_str()), (2, "mine.brand"), "{msg}");
+    assert!(msg.contains("mine.brands"), "{msg}");
+
+    let lists = zhextract::WordLists::parse("mine.toml", "[mine]\nbrands = [\"星澜\"]\n").unwrap();
+    let ex = zhextract::Extractor::builder()
+        .rules_source("mine.toml", rule)
+        .word_lists(lists)
+        .build()
+        .unwrap();
+    let text = "星澜宣布新品上市。";
+    let doc = ex.extract(text).unwrap();
+    common::check_document(text, &doc);
+    assert!(
+        doc.entities
+            .iter()
+            .any(|e| e.text == "星澜" && e.kind == zhextract::EntityType::Org),
+        "{:?}",
+        doc.entities
+    );
+    // the built-in stoplist is there by its name
+    assert!(!zhextract::WordLists::builtin()
+        .get("stoplists.not_person")
+        .is_empty());
+    assert!(RuleSet::builtin()
+        .unwrap()
+        .rule_ids()
+        .any(|id| id == "entity.person.not_a_name"));
+}

@@ -150,29 +150,7 @@ pub(crate) fn classify_pairs(
     relations: &mut Vec<RelationHit>,
 ) {
     use crate::relation_model::{candidate_pairs, PairToken, Party};
-    // the pairs a rule related, either way round (one set, not a scan of
-    // every relation per pair: a long document has thousands)
-    let related: std::collections::HashSet<[usize; 4]> = relations
-        .iter()
-        .flat_map(|r| {
-            let (s, o) = (&r.subject, &r.object);
-            [
-                [s.start, s.end, o.start, o.end],
-                [o.start, o.end, s.start, s.end],
-            ]
-        })
-        .collect();
-    // the names a rule related anywhere in the document: a rule's word for
-    // two companies stands, the classifier adds no second guess about them
-    // in another sentence (阿里 compete 腾讯 by a rule; not 腾讯 compete 阿里
-    // as well)
-    let related_names: std::collections::HashSet<(&str, &str)> = relations
-        .iter()
-        .flat_map(|r| {
-            let (s, o) = (r.subject.canonical.as_str(), r.object.canonical.as_str());
-            [(s, o), (o, s)]
-        })
-        .collect();
+    let ruled = RuledPairs::of(relations);
     let mut found = Vec::new();
     let mut feats = crate::relation_model::HashedFeatures::default();
     for s in sentences {
@@ -202,14 +180,7 @@ pub(crate) fn classify_pairs(
             .collect();
         for (i, j, others) in candidate_pairs(&parties, text) {
             let (a, b) = (ents[i], ents[j]);
-            // two people hold none of the classifier's relations (FinRE's
-            // relations are between companies and their holders)
-            let people = a.kind == EntityType::Person && b.kind == EntityType::Person;
-            if people
-                || a.canonical == b.canonical
-                || related.contains(&[a.start, a.end, b.start, b.end])
-                || related_names.contains(&(a.canonical.as_str(), b.canonical.as_str()))
-            {
+            if !ruled.open_to_the_model(a, b) {
                 continue;
             }
             crate::relation_model::pair_features(
@@ -235,6 +206,46 @@ pub(crate) fn classify_pairs(
         }
     }
     relations.extend(found);
+}
+
+/// What the rules related, which the classifier leaves alone.
+struct RuledPairs<'r> {
+    /// The spans of each pair a rule related, either way round (one set, not
+    /// a scan of every relation per pair: a long document has thousands).
+    spans: std::collections::HashSet<[usize; 4]>,
+    /// The names a rule related anywhere in the document: a rule's word for
+    /// two companies stands, the classifier adds no second guess about them
+    /// in another sentence (阿里 compete 腾讯 by a rule; not 腾讯 compete 阿里
+    /// as well).
+    names: std::collections::HashSet<(&'r str, &'r str)>,
+}
+
+impl<'r> RuledPairs<'r> {
+    fn of(relations: &'r [RelationHit]) -> Self {
+        let mut spans = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
+        for r in relations {
+            let (s, o) = (&r.subject, &r.object);
+            spans.insert([s.start, s.end, o.start, o.end]);
+            spans.insert([o.start, o.end, s.start, s.end]);
+            names.insert((s.canonical.as_str(), o.canonical.as_str()));
+            names.insert((o.canonical.as_str(), s.canonical.as_str()));
+        }
+        RuledPairs { spans, names }
+    }
+
+    /// Whether the classifier may relate `a` and `b`: two names of one
+    /// thing, two people (FinRE's relations are between companies and their
+    /// holders) and what a rule related are not its to guess.
+    fn open_to_the_model(&self, a: &EntityHit, b: &EntityHit) -> bool {
+        let people = a.kind == EntityType::Person && b.kind == EntityType::Person;
+        !(people
+            || a.canonical == b.canonical
+            || self.spans.contains(&[a.start, a.end, b.start, b.end])
+            || self
+                .names
+                .contains(&(a.canonical.as_str(), b.canonical.as_str())))
+    }
 }
 
 /// A pair of one sentence the classifier related, `a` written first.

@@ -387,8 +387,10 @@ impl ExtractorBuilder {
             (None, true) => Some(None),
             (Some(path), true) => Some(Some((path.display().to_string(), read_file(path)?))),
         };
+        // the rules' `list` conditions read the same lists as the stages
+        let words = Arc::new(self.merged_word_lists()?);
         std::thread::scope(|scope| {
-            let rules = scope.spawn(|| RuleSet::compile(&sources));
+            let rules = scope.spawn(|| RuleSet::compile_with_lists(&sources, &words));
             let model = scope.spawn(move || {
                 model_source
                     .map(|file| match file {
@@ -401,7 +403,7 @@ impl ExtractorBuilder {
                     })
                     .transpose()
             });
-            self.build_rest(rules, model)
+            self.build_rest(rules, model, Arc::clone(&words))
         })
     }
 
@@ -410,6 +412,7 @@ impl ExtractorBuilder {
         mut self,
         rules: std::thread::ScopedJoinHandle<'_, Result<RuleSet>>,
         model: std::thread::ScopedJoinHandle<'_, Result<Option<RelationModel>>>,
+        words: Arc<WordLists>,
     ) -> Result<Extractor> {
         let normalizer = Normalizer::new();
         let probe = OpenccConverter::builtin(Variant::T2s)?;
@@ -430,7 +433,6 @@ impl ExtractorBuilder {
                 self.protected_words.push(e.surface.clone());
             }
         }
-        let words = Arc::new(self.merged_word_lists()?);
         let tokenizer = Arc::new(Tokenizer::with_words(&lexicon, self.hmm, &words));
         let lexicon = Arc::new(lexicon);
         let converter: Box<dyn Convert> = match self.backend {

@@ -181,9 +181,22 @@ impl RuleSet {
             .collect()
     }
 
-    /// Compile rule files given as (file name, TOML text), in order.
+    /// Compile rule files given as (file name, TOML text), in order; a
+    /// `list` condition reads the built-in word lists.
     pub fn compile<N: AsRef<str>, T: AsRef<str>>(sources: &[(N, T)]) -> Result<Self> {
+        Self::compile_with_lists(sources, crate::words::WordLists::builtin())
+    }
+
+    /// Compile rule files, `list` conditions reading `lists` (the built-in
+    /// lists with a user's, as [`WordLists::with_overrides`] makes them).
+    ///
+    /// [`WordLists::with_overrides`]: crate::WordLists::with_overrides
+    pub fn compile_with_lists<N: AsRef<str>, T: AsRef<str>>(
+        sources: &[(N, T)],
+        lists: &crate::words::WordLists,
+    ) -> Result<Self> {
         let mut c = Compiler::default();
+        c.shared.word_lists = lists.clone();
         for (name, text) in sources {
             c.add_file(name.as_ref(), text.as_ref())?;
         }
@@ -272,6 +285,8 @@ pub(super) struct Shared {
     pub(super) vocab: Vocab,
     /// Whether a condition consults the lexicon.
     pub(super) uses_lexicon: bool,
+    /// The named word lists a `list` condition reads.
+    pub(super) word_lists: crate::words::WordLists,
     /// The memo slot of each distinct item regex (see `pattern::RegexMemo`).
     pub(super) item_regex_slots: FxHashMap<String, Option<u8>>,
 }

@@ -160,6 +160,7 @@ pub(super) fn compile_elem(
     if let Some(n) = e.skip {
         if e.text.is_some()
             || e.words.is_some()
+            || e.list.is_some()
             || e.regex.is_some()
             || e.pos.is_some()
             || e.any.is_some()
@@ -185,7 +186,7 @@ pub(super) fn compile_elem(
     }
     let conds = conds_of(e, needs, shared, ctx)?;
     if conds.is_empty() {
-        return Err(ctx.err("an element needs a condition (text, words, regex, pos, lexicon, entity, time, not, skip, any, end or macro)"));
+        return Err(ctx.err("an element needs a condition (text, words, list, regex, pos, lexicon, entity, time, not, skip, any, end or macro)"));
     }
     Ok(Elem::Item {
         conds,
@@ -199,6 +200,7 @@ pub(super) fn compile_elem(
 pub(super) fn has_item_conditions(e: &ElemDef) -> bool {
     e.text.is_some()
         || e.words.is_some()
+        || e.list.is_some()
         || e.regex.is_some()
         || e.pos.is_some()
         || e.lexicon.is_some()
@@ -229,6 +231,16 @@ pub(super) fn conds_of(
             return Err(ctx.err("`words` is empty"));
         }
         let ids = w.iter().map(|w| shared.vocab.intern(w)).collect();
+        conds.push(Cond::Words(WordSet::new(ids)));
+    }
+    if let Some(name) = &e.list {
+        let words = shared.word_lists.get(name);
+        if words.is_empty() {
+            return Err(ctx.err(format!(
+                "`list = {name:?}`: no such word list, or it is empty (lists are named section.list, as in data/words/)"
+            )));
+        }
+        let ids = words.iter().map(|w| shared.vocab.intern(w)).collect();
         conds.push(Cond::Words(WordSet::new(ids)));
     }
     if let Some(p) = &e.pos {

@@ -85,6 +85,10 @@ pub(crate) struct ElemDef {
     pub(crate) text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) words: Option<Vec<String>>,
+    /// A named word list of the registry (`data/words/`, a user's word
+    /// lists): the item's text is on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) list: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) regex: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
