@@ -276,6 +276,7 @@ pub(crate) struct Rules {
     pub(crate) lexicon: Arc<Lexicon>,
     pub(crate) tokenizer: Arc<Tokenizer>,
     pub(crate) entity_words: EntityWords,
+    pub(crate) names: crate::extract::person_names::NameData,
 }
 
 impl fmt::Debug for Rules {
@@ -291,8 +292,12 @@ impl Stage for Rules {
     fn run(&self, work: &mut Work<'_>) -> Result<()> {
         let seed = std::mem::take(&mut work.hits);
         let w: &Work<'_> = work;
-        let names =
-            crate::extract::person_names::NameContext::new(w.text, &w.tokens, &self.tokenizer);
+        let names = crate::extract::person_names::NameContext::new(
+            w.text,
+            &w.tokens,
+            &self.tokenizer,
+            &self.names,
+        );
         let blocked = |s: usize, e: usize| w.blocked(s, e);
         let mut link = |entities: &mut Vec<EntityHit>| {
             // names completed first, so that their repeats are linked whole

@@ -29,6 +29,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../data/words/words.toml"),
     ),
     (
+        "data/words/names.toml",
+        include_str!("../data/words/names.toml"),
+    ),
+    (
         "data/words/not_person.toml",
         include_str!("../data/words/not_person.toml"),
     ),
@@ -179,6 +183,13 @@ mod tests {
             "relations_named.group_suffixes",
             "time_parts_of_day.words",
             "stoplists.not_person",
+            "names.surnames",
+            "names.word_initial_surnames",
+            "names.compound_surnames",
+            "names.not_a_surname_here",
+            "names.not_in_name",
+            "names.cues",
+            "names.list_marks",
         ] {
             assert!(!parsed.get(name).is_empty(), "{name}");
         }

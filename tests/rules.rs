@@ -267,3 +267,53 @@ entity = { type = "ORG", capture = "b", canonical = "text" }
         .rule_ids()
         .any(|id| id == "entity.person.not_a_name"));
 }
+
+/// A regex fragment may be the words of named word lists, as one
+/// alternation; a list it names must exist.
+#[test]
+fn fragments_made_of_word_lists() {
+    let file = |list: &str| {
+        format!(
+            r#"
+[fragments]
+brand = {{ lists = ["{list}"] }}
+
+[[rule]]
+id = "mine.brand_regex"
+kind = "entity"
+stage = 2
+regex = '(?P<b>{{{{brand}}}})(?:宣布|表示)'
+entity = {{ type = "ORG", capture = "b", canonical = "text" }}
+"#
+        )
+    };
+    let (line, _, _, msg) = err(&file("mine.missing"));
+    assert_eq!(line, 3, "{msg}");
+    assert!(msg.contains("mine.missing"), "{msg}");
+
+    let lists =
+        zhextract::WordLists::parse("mine.toml", "[mine]\nbrands = [\"星澜\", \"a.b\"]\n").unwrap();
+    let ex = zhextract::Extractor::builder()
+        .rules_source("mine.toml", file("mine.brands"))
+        .word_lists(lists)
+        .build()
+        .unwrap();
+    // the words are escaped: "a.b" is no pattern that matches "axb"
+    for (text, want) in [("星澜宣布新品上市。", "星澜"), ("a.b表示同意。", "a.b")] {
+        let doc = ex.extract(text).unwrap();
+        common::check_document(text, &doc);
+        assert!(
+            doc.entities
+                .iter()
+                .any(|e| e.text == want && e.kind == zhextract::EntityType::Org),
+            "{text}: {:?}",
+            doc.entities
+        );
+    }
+    let doc = ex.extract("axb表示同意。").unwrap();
+    assert!(
+        doc.entities.iter().all(|e| e.text != "axb"),
+        "{:?}",
+        doc.entities
+    );
+}

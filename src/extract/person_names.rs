@@ -11,7 +11,8 @@
 //! - a surname alone before a title (`郑部长`) is a PERSON when the document
 //!   names someone in full with that surname.
 //!
-//! The word lists are data (`data/names/person_names.txt`).
+//! The word lists are data: the `names.*` lists of the word lists
+//! (`data/words/names.toml`, which a user's lists may replace).
 
 use std::sync::OnceLock;
 
@@ -20,56 +21,35 @@ use rustc_hash::FxHashSet;
 use crate::document::EntityType;
 use crate::rules::EntityHit;
 use crate::segment::{Token, Tokenizer};
+use crate::words::WordLists;
 
-/// The lists of `data/names/person_names.txt`.
-struct NameData {
+/// The name lists of an extractor's word lists, read once when it is built.
+#[derive(Debug, Default)]
+pub(crate) struct NameData {
     surnames: FxHashSet<char>,
-    compound_surnames: Vec<&'static str>,
+    compound_surnames: Vec<String>,
     not_a_surname_here: FxHashSet<char>,
     not_in_name: FxHashSet<char>,
-    cues: FxHashSet<&'static str>,
+    cues: FxHashSet<String>,
     list_marks: Vec<char>,
 }
 
-const DATA: &str = include_str!("../../data/names/person_names.txt");
-
-fn data() -> &'static NameData {
-    static D: OnceLock<NameData> = OnceLock::new();
-    D.get_or_init(|| {
-        let mut d = NameData {
-            surnames: FxHashSet::default(),
-            compound_surnames: Vec::new(),
-            not_a_surname_here: FxHashSet::default(),
-            not_in_name: FxHashSet::default(),
-            cues: FxHashSet::default(),
-            list_marks: Vec::new(),
-        };
-        for line in DATA.lines() {
-            let line = line.trim_end();
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            let Some((key, items)) = line.split_once('\t') else {
-                continue;
-            };
-            let items = items.split_whitespace();
-            let chars = |set: &mut FxHashSet<char>, items: std::str::SplitWhitespace<'static>| {
-                set.extend(items.filter_map(|w| w.chars().next()));
-            };
-            match key {
-                "surnames" => chars(&mut d.surnames, items),
-                "not_a_surname_here" => chars(&mut d.not_a_surname_here, items),
-                "not_in_name" => chars(&mut d.not_in_name, items),
-                "compound_surnames" => d.compound_surnames.extend(items),
-                "cues" => d.cues.extend(items),
-                "list_marks" => d.list_marks.extend(items.filter_map(|w| w.chars().next())),
-                // the file is compiled in and checked by a test: an unknown
-                // key is a typo there, not user input
-                _ => {}
-            }
+impl NameData {
+    /// The `names.*` lists of `words`.
+    pub(crate) fn new(words: &WordLists) -> Self {
+        let set = |name: &str| words.chars(name).into_iter().collect::<FxHashSet<char>>();
+        NameData {
+            surnames: set("names.surnames")
+                .into_iter()
+                .chain(set("names.word_initial_surnames"))
+                .collect(),
+            compound_surnames: words.get("names.compound_surnames").to_vec(),
+            not_a_surname_here: set("names.not_a_surname_here"),
+            not_in_name: set("names.not_in_name"),
+            cues: words.get("names.cues").iter().cloned().collect(),
+            list_marks: words.chars("names.list_marks"),
         }
-        d
-    })
+    }
 }
 
 fn is_han(c: char) -> bool {
@@ -81,6 +61,7 @@ pub(crate) struct NameContext<'a, 't> {
     text: &'a str,
     tokens: &'t [Token<'a>],
     tokenizer: &'a Tokenizer,
+    data: &'a NameData,
     /// The ends of the cue words among the tokens, found once: the pass
     /// runs more than once on a document, its tokens stay.
     cue_ends: OnceLock<Vec<usize>>,
@@ -88,11 +69,17 @@ pub(crate) struct NameContext<'a, 't> {
 
 impl<'a, 't> NameContext<'a, 't> {
     /// The context of a document's text and tokens.
-    pub(crate) fn new(text: &'a str, tokens: &'t [Token<'a>], tokenizer: &'a Tokenizer) -> Self {
+    pub(crate) fn new(
+        text: &'a str,
+        tokens: &'t [Token<'a>],
+        tokenizer: &'a Tokenizer,
+        data: &'a NameData,
+    ) -> Self {
         NameContext {
             text,
             tokens,
             tokenizer,
+            data,
             cue_ends: OnceLock::new(),
         }
     }
@@ -100,7 +87,7 @@ impl<'a, 't> NameContext<'a, 't> {
     /// Where the tokens that are cue words end, ascending.
     fn cue_ends(&self) -> &[usize] {
         self.cue_ends.get_or_init(|| {
-            let cues = &data().cues;
+            let cues = &self.data.cues;
             self.tokens
                 .iter()
                 .filter(|t| cues.contains(t.text))
@@ -143,15 +130,19 @@ impl<'a, 't> NameContext<'a, 't> {
     }
 
     /// May `c` be a char of a given name?
-    fn name_char(c: char) -> bool {
-        is_han(c) && !data().not_in_name.contains(&c)
+    fn name_char(&self, c: char) -> bool {
+        is_han(c) && !self.data.not_in_name.contains(&c)
     }
 
     /// The byte length of the surname at `at`, if a surname starts there.
     fn surname_at(&self, at: usize) -> Option<usize> {
         let rest = &self.text[at..];
-        let d = data();
-        if let Some(s) = d.compound_surnames.iter().find(|s| rest.starts_with(**s)) {
+        let d = self.data;
+        if let Some(s) = d
+            .compound_surnames
+            .iter()
+            .find(|s| rest.starts_with(s.as_str()))
+        {
             return Some(s.len());
         }
         let c = rest.chars().next()?;
@@ -163,13 +154,13 @@ impl<'a, 't> NameContext<'a, 't> {
     /// begins no word. `starts` says whether an entity begins at a byte.
     fn given_name_end(&self, given: usize, starts: &dyn Fn(usize) -> bool) -> Option<usize> {
         let mut it = self.text[given..].chars();
-        let c1 = it.next().filter(|&c| Self::name_char(c))?;
+        let c1 = it.next().filter(|&c| self.name_char(c))?;
         let second = given + c1.len_utf8();
         let Some(c2) = it.next() else {
             return Some(second);
         };
         let third = second + c2.len_utf8();
-        if !Self::name_char(c2) || starts(second) {
+        if !self.name_char(c2) || starts(second) {
             return Some(second);
         }
         // a name that ends where an entity or punctuation begins is whole
@@ -299,7 +290,7 @@ fn names_after_cues(
         if let Some(c) = rest
             .chars()
             .next()
-            .filter(|c| data().list_marks.contains(c))
+            .filter(|c| cx.data.list_marks.contains(c))
         {
             cue_ends.push(e.end + c.len_utf8());
         }
@@ -341,7 +332,7 @@ fn names_listed_before(
         let Some(mark) = cx.text[..e.start].chars().next_back() else {
             continue;
         };
-        if !data().list_marks.contains(&mark) {
+        if !cx.data.list_marks.contains(&mark) {
             continue;
         }
         let at = e.start - mark.len_utf8();
@@ -386,13 +377,13 @@ fn surnames_before_titles(
         };
         let s = t.start - c.len_utf8();
         // (和主管, 于总统: a function word first of all, no surname there)
-        if !full_surnames.contains(&c) || data().not_a_surname_here.contains(&c) {
+        if !full_surnames.contains(&c) || cx.data.not_a_surname_here.contains(&c) {
             continue;
         }
         // the surname stands alone: nothing Han before it that could make it
         // part of a word or name
         let before = cx.text[..s].chars().next_back();
-        let alone = before.is_none_or(|b| !is_han(b) || data().not_in_name.contains(&b));
+        let alone = before.is_none_or(|b| !is_han(b) || cx.data.not_in_name.contains(&b));
         if alone && !covered(entities, s, t.start, None) && !blocked(s, t.start) {
             added.push(EntityHit::by_pass(
                 EntityType::Person,
@@ -410,31 +401,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_data_file_has_every_list() {
-        let d = data();
+    fn the_builtin_word_lists_have_every_name_list() {
+        let d = NameData::new(WordLists::builtin());
         assert!(d.surnames.len() > 300);
-        assert!(d.compound_surnames.contains(&"欧阳"));
+        assert!(d.compound_surnames.iter().any(|s| s == "欧阳"));
         assert!(d.not_in_name.contains(&'的'));
         assert!(d.not_a_surname_here.contains(&'和'));
         assert!(d.cues.contains("记者"));
         assert_eq!(d.list_marks, ['、', '与', '和', '及']);
-        for line in DATA
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-        {
-            let key = line.split('\t').next().unwrap_or("");
-            assert!(
-                [
-                    "surnames",
-                    "compound_surnames",
-                    "not_a_surname_here",
-                    "not_in_name",
-                    "cues",
-                    "list_marks"
-                ]
-                .contains(&key),
-                "unknown key {key:?} in person_names.txt"
-            );
-        }
     }
 }

@@ -323,6 +323,7 @@ impl ExtractorBuilder {
                 lexicon: lexicon.clone(),
                 tokenizer: tokenizer.clone(),
                 entity_words: crate::extract::entities::EntityWords::new(words)?,
+                names: crate::extract::person_names::NameData::new(words),
             }),
             Arc::new(pipeline::TimeValues {
                 rules: rules.clone(),

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use toml::Spanned;
 
 use super::elements::{build_regex, compile_seq, expand, with_fragments};
-use super::format::{ElemDef, RuleDef, RuleFile, RuleKind, TestDef};
+use super::format::{ElemDef, FragmentDef, RuleDef, RuleFile, RuleKind, TestDef};
 use super::gate::Gates;
 use super::output::{output_of, Found};
 pub(crate) use super::output::{Canonical, Output, Verb};
@@ -318,6 +318,7 @@ impl Ctx<'_> {
 impl Compiler {
     fn add_file(&mut self, name: &str, text: &str) -> Result<()> {
         let parsed = parse_file(name, text)?;
+        let fragments = self.fragment_sources(name, text, &parsed)?;
         let file_idx = self.files.len();
         self.files.push(name.to_string());
         let macros = &parsed.macros;
@@ -330,7 +331,7 @@ impl Compiler {
                 line,
                 col,
                 rule: &def.id,
-                fragments: &parsed.fragments,
+                fragments: &fragments,
             };
             self.add_rule(file_idx, def, &parsed, macros, &ctx)?;
             self.places.push((file_idx, line, col));
@@ -458,6 +459,45 @@ impl Compiler {
             needs_entities,
             needs_time,
         })
+    }
+
+    /// The regex source of each of a file's fragments: a list fragment is
+    /// the alternation of its lists' words; a list it names must exist.
+    fn fragment_sources(
+        &self,
+        name: &str,
+        text: &str,
+        parsed: &RuleFile,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        let mut out = std::collections::BTreeMap::new();
+        for (frag, def) in &parsed.fragments {
+            let source = match def {
+                FragmentDef::Regex(r) => r.clone(),
+                FragmentDef::Lists { lists } => {
+                    let mut words: Vec<String> = Vec::new();
+                    for list in lists {
+                        let got = self.shared.word_lists.get(list);
+                        if got.is_empty() {
+                            let at = text.find(&format!("{frag} =")).unwrap_or(0);
+                            let (line, column) = line_col(text, at);
+                            return Err(Error::Rules {
+                                file: name.to_string(),
+                                line,
+                                column,
+                                rule: String::new(),
+                                message: format!(
+                                    "fragment {frag:?}: no word list {list:?}, or it is empty"
+                                ),
+                            });
+                        }
+                        words.extend(got.iter().map(|w| regex::escape(w)));
+                    }
+                    format!("(?:{})", words.join("|"))
+                }
+            };
+            out.insert(frag.clone(), source);
+        }
+        Ok(out)
     }
 
     /// A rule may only use what an earlier stage produces: no cycles.

@@ -15,7 +15,7 @@ pub(crate) struct RuleFile {
     pub(crate) macros: BTreeMap<String, Spanned<ElemDef>>,
     /// Named regex fragments, written `{{name}}` inside any regex of the file.
     #[serde(default)]
-    pub(crate) fragments: BTreeMap<String, String>,
+    pub(crate) fragments: BTreeMap<String, FragmentDef>,
     /// Defaults for the rules of this file.
     #[serde(default)]
     pub(crate) defaults: Defaults,
@@ -116,6 +116,16 @@ pub(crate) struct ElemDef {
     /// `end = true`: the sentence ends here (no item is taken).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) end: bool,
+}
+
+/// A regex fragment: regex source, or the words of named word lists as an
+/// alternation (`{ lists = ["names.compound_surnames", "names.surnames"] }`:
+/// the words of the first list, then the second's, each escaped).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub(crate) enum FragmentDef {
+    Regex(String),
+    Lists { lists: Vec<String> },
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
