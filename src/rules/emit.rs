@@ -150,7 +150,8 @@ impl Match<'_, '_> {
         };
         let value = value.and_then(text_of);
         let negated = self.cued(text, &rule.negation, verb_span);
-        let hedged = self.cued(text, &rule.hedging, verb_span);
+        let hedged = self.cued(text, &rule.hedging, verb_span)
+            || self.framed(text, input.words.get("relations.hedging_frames"));
         for (subj, obj) in self.pairs(input, *subject, *object) {
             if subj.span() == obj.span() || subj.canonical == obj.canonical {
                 continue;
@@ -250,6 +251,14 @@ impl Match<'_, '_> {
     /// Whether one of the cue `words` governs the relation's trigger (the
     /// verb, else the whole match): a token inside the match or up to three
     /// before it, in the trigger's clause (表示没有问题，并宣布收购 is no denial).
+    /// Whether the sentence opens what it says with a frame of hearsay
+    /// before the match (有媒体报道称，A与B签署…): the frame governs every
+    /// clause after it, not only its own.
+    fn framed(&self, text: &str, frames: &[String]) -> bool {
+        text.get(self.sentence.start..self.whole.0)
+            .is_some_and(|before| frames.iter().any(|f| before.contains(f.as_str())))
+    }
+
     fn cued(&self, text: &str, words: &[String], verb_span: Option<(usize, usize)>) -> bool {
         let whole = self.whole;
         let first = self.sent_tokens.partition_point(|t| t.end() <= whole.0);
