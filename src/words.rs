@@ -180,6 +180,7 @@ mod tests {
             "relations_named.legal_forms",
             "relations_named.government_endings",
             "relations_named.exchange_endings",
+            "relations_named.academic_unit_endings",
             "relations_named.group_suffixes",
             "time_parts_of_day.words",
             "stoplists.not_person",

@@ -86,6 +86,18 @@ fn units_named_after_a_company_but_an_exchange_or_association_is_none() {
     has(&found, "星海印尼公司", "subsidiary_of", "星海集团");
     let found = triples("上海证券交易所和上海证券都发布了公告。");
     assert!(!found.iter().any(|t| t.1 == "subsidiary_of"), "{found:?}");
+    // a school's department is no unit of a company group
+    let text = "澜海大學電機工程學系與澜海大學合辦講座。";
+    let doc = extractor().extract(text).unwrap();
+    assert!(
+        doc.entities
+            .iter()
+            .any(|e| e.text == "澜海大學電機工程學系"),
+        "{:?}",
+        doc.entities
+    );
+    let found = triples(text);
+    assert!(!found.iter().any(|t| t.1 == "subsidiary_of"), "{found:?}");
     // a headline that ends with the company bought
     let found = triples("腾讯宣布收购搜狗");
     has(&found, "腾讯", "acquire", "搜狗");

@@ -28,6 +28,12 @@ impl NameEndings<'_> {
         self.ends_with_one_of(name, "relations_named.exchange_endings")
     }
 
+    /// A school's department or institute (资讯工程学系, 医学院) is a unit of
+    /// learning, not a company of a group.
+    fn is_academic_unit(&self, name: &str) -> bool {
+        self.ends_with_one_of(name, "relations_named.academic_unit_endings")
+    }
+
     /// Whether `name` ends with a word of the list `list`.
     fn ends_with_one_of(&self, name: &str, list: &str) -> bool {
         self.0.get(list).iter().any(|s| name.ends_with(s.as_str()))
@@ -107,6 +113,7 @@ pub(crate) fn subsidiaries_by_name(
                 if names.is_government(pname)
                     || names.is_government(&parent.canonical)
                     || names.is_exchange_or_association(cname)
+                    || names.is_academic_unit(cname)
                 {
                     continue;
                 }
