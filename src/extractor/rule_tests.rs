@@ -4,7 +4,7 @@
 
 use super::Extractor;
 use crate::document::Document;
-use crate::rules::format::TestDef;
+use crate::rules::format::{ExpTriple, TestDef};
 use crate::rules::RuleTest;
 
 /// Run `test` with `ex`; one message per expectation not met.
@@ -88,15 +88,26 @@ fn check_times(d: &TestDef, doc: &Document, out: &mut Vec<String>) {
 
 fn check_triples(d: &TestDef, doc: &Document, out: &mut Vec<String>) {
     let names = |m: &crate::Mention| [m.text.clone(), m.normalized.clone(), m.canonical.clone()];
-    for t in &d.triples {
-        let found = doc.triples.iter().any(|x| {
+    let found = |t: &ExpTriple| {
+        doc.triples.iter().any(|x| {
             x.predicate.to_string() == t.predicate
                 && names(&x.subject).contains(&t.subject)
                 && names(&x.object).contains(&t.object)
                 && t.negated.is_none_or(|n| n == x.negated)
                 && t.hedged.is_none_or(|h| h == x.hedged)
                 && t.value.as_ref().is_none_or(|v| x.value.as_ref() == Some(v))
-        });
+        })
+    };
+    for t in &d.not_triples {
+        if found(t) {
+            out.push(format!(
+                "triple {} --{}--> {} found in {:?}, which it must not be",
+                t.subject, t.predicate, t.object, d.text
+            ));
+        }
+    }
+    for t in &d.triples {
+        let found = found(t);
         if !found {
             let got: Vec<String> = doc
                 .triples

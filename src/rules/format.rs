@@ -315,6 +315,10 @@ pub(crate) struct TestDef {
     pub(crate) times: Vec<ExpTime>,
     #[serde(default)]
     pub(crate) triples: Vec<ExpTriple>,
+    /// Triples the case must not give (a predicate another rule's words
+    /// rule out).
+    #[serde(default)]
+    pub(crate) not_triples: Vec<ExpTriple>,
     /// Nothing beyond the expected items may be found (of each kind listed).
     #[serde(default)]
     pub(crate) exact: bool,
