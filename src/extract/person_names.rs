@@ -39,9 +39,10 @@ impl NameData {
     pub(crate) fn new(words: &WordLists) -> Self {
         let set = |name: &str| words.chars(name).into_iter().collect::<FxHashSet<char>>();
         NameData {
-            surnames: set("names.surnames")
+            surnames: words
+                .chars("names.surnames")
                 .into_iter()
-                .chain(set("names.word_initial_surnames"))
+                .chain(words.chars("names.word_initial_surnames"))
                 .collect(),
             compound_surnames: words.get("names.compound_surnames").to_vec(),
             not_a_surname_here: set("names.not_a_surname_here"),
