@@ -367,6 +367,7 @@ impl Stage for TimeValues {
 #[derive(Debug)]
 pub(crate) struct RelationClassifier {
     pub(crate) model: Arc<RelationModel>,
+    pub(crate) lexicon: Arc<Lexicon>,
 }
 
 impl Stage for RelationClassifier {
@@ -374,8 +375,13 @@ impl Stage for RelationClassifier {
         "relation_classifier"
     }
     fn run(&self, work: &mut Work<'_>) -> Result<()> {
+        let domain = crate::extract::relations::ModelDomain {
+            lexicon: &self.lexicon,
+            words: work.words,
+        };
         crate::extract::relations::classify_pairs(
             &self.model,
+            &domain,
             &work.tokens,
             &work.sentences,
             work.text,

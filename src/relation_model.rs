@@ -27,7 +27,7 @@ use std::collections::HashMap;
 
 use crate::document::Predicate;
 use crate::error::{Error, Result};
-use crate::segment::CLAUSE_MARKS;
+use crate::segment::{CLAUSE_MARKS, ENUMERATION_MARK};
 
 const BUILTIN_MODEL: &str = include_str!("../data/models/relations.tsv");
 const BUILTIN_TRIGGERS: &str = include_str!("../data/relations/triggers.tsv");
@@ -371,7 +371,7 @@ fn context_features(
 fn sentence_features(tokens: &[PairToken<'_>], triggers: &Triggers, out: &mut impl FeatureSink) {
     let mut enumerations = 0;
     for t in tokens {
-        if t.text == "、" {
+        if t.text == ENUMERATION_MARK {
             enumerations += 1;
         }
         for l in triggers.lists_of(t.text) {

@@ -150,6 +150,7 @@ pub(crate) fn subsidiaries_by_name(
 /// between the parties or up to three tokens before the first.
 pub(crate) fn classify_pairs(
     model: &crate::relation_model::RelationModel,
+    domain: &ModelDomain<'_>,
     tokens: &[crate::segment::Token<'_>],
     sentences: &[Range<usize>],
     text: &str,
@@ -187,7 +188,7 @@ pub(crate) fn classify_pairs(
             .collect();
         for (i, j, others) in candidate_pairs(&parties, text) {
             let (a, b) = (ents[i], ents[j]);
-            if !ruled.open_to_the_model(a, b) {
+            if !ruled.open_to_the_model(a, b) || !domain.holds(a, text) || !domain.holds(b, text) {
                 continue;
             }
             crate::relation_model::pair_features(
@@ -201,6 +202,10 @@ pub(crate) fn classify_pairs(
             let Some(label) = model.decide(&model.scores_hashed(&feats)).label else {
                 continue;
             };
+            let symmetric = matches!(label.predicate, Predicate::Cooperate | Predicate::Compete);
+            if symmetric && enumerated(text, &ents, a, b) {
+                continue;
+            }
             let pair = ModelPair {
                 toks: &toks,
                 ents: &ents,
@@ -215,6 +220,58 @@ pub(crate) fn classify_pairs(
     relations.extend(found);
 }
 
+/// What the classifier knows of: companies and the people and companies that
+/// hold, buy, run or rival them (FinRE's relations). A government body, a
+/// school, a team (by the endings of `relations.model_not_company_endings`,
+/// on the name or its canonical form) or a place named as a team (日本 of
+/// 完胜日本) is none of its parties.
+pub(crate) struct ModelDomain<'a> {
+    pub(crate) lexicon: &'a Lexicon,
+    pub(crate) words: &'a WordLists,
+}
+
+impl ModelDomain<'_> {
+    fn holds(&self, e: &EntityHit, text: &str) -> bool {
+        if e.kind != EntityType::Org {
+            return true;
+        }
+        let name = text.get(e.start..e.end).unwrap_or("");
+        if self
+            .lexicon
+            .get(name)
+            .is_some_and(|l| l.kind == EntityType::Location)
+        {
+            return false;
+        }
+        // a canonical form may carry a qualifier in brackets: 清华大学(台湾)
+        let canonical = e.canonical.split('(').next().unwrap_or("");
+        let endings = self.words.get("relations.model_not_company_endings");
+        ![name, canonical]
+            .iter()
+            .any(|n| endings.iter().any(|end| n.ends_with(end.as_str())))
+    }
+}
+
+/// Whether `a` and `b` (`a` first) are members of one enumeration: only
+/// enumeration commas and other names between them (A、B、C). A list by
+/// itself says nothing of whether its members work together or rival (星海
+/// 集团、蓝鲸集团等上市公司); the rules read the lists that do (A、B等同行).
+fn enumerated(text: &str, ents: &[&EntityHit], a: &EntityHit, b: &EntityHit) -> bool {
+    use crate::segment::ENUMERATION_MARK;
+    let comma = |from: usize, to: usize| {
+        text.get(from..to)
+            .is_some_and(|gap| gap.trim() == ENUMERATION_MARK)
+    };
+    let mut at = a.end;
+    for e in ents.iter().filter(|e| e.start >= a.end && e.end <= b.start) {
+        if !comma(at, e.start) {
+            return false;
+        }
+        at = e.end;
+    }
+    comma(at, b.start)
+}
+
 /// What the rules related, which the classifier leaves alone.
 struct RuledPairs<'r> {
     /// The spans of each pair a rule related, either way round (one set, not
@@ -225,20 +282,32 @@ struct RuledPairs<'r> {
     /// in another sentence (阿里 compete 腾讯 by a rule; not 腾讯 compete 阿里
     /// as well).
     names: std::collections::HashSet<(&'r str, &'r str)>,
+    /// The mentions a rule made a party of a relation: when both names of a
+    /// pair are, the rules have read what the sentence says of them, and a
+    /// guess about the two of them (A持股B，B归属于C: not A–C) is a second
+    /// guess.
+    parties: std::collections::HashSet<[usize; 2]>,
 }
 
 impl<'r> RuledPairs<'r> {
     fn of(relations: &'r [RelationHit]) -> Self {
         let mut spans = std::collections::HashSet::new();
         let mut names = std::collections::HashSet::new();
+        let mut parties = std::collections::HashSet::new();
         for r in relations {
             let (s, o) = (&r.subject, &r.object);
+            parties.insert([s.start, s.end]);
+            parties.insert([o.start, o.end]);
             spans.insert([s.start, s.end, o.start, o.end]);
             spans.insert([o.start, o.end, s.start, s.end]);
             names.insert((s.canonical.as_str(), o.canonical.as_str()));
             names.insert((o.canonical.as_str(), s.canonical.as_str()));
         }
-        RuledPairs { spans, names }
+        RuledPairs {
+            spans,
+            names,
+            parties,
+        }
     }
 
     /// Whether the classifier may relate `a` and `b`: two names of one
@@ -249,6 +318,8 @@ impl<'r> RuledPairs<'r> {
         !(people
             || a.canonical == b.canonical
             || self.spans.contains(&[a.start, a.end, b.start, b.end])
+            || (self.parties.contains(&[a.start, a.end])
+                && self.parties.contains(&[b.start, b.end]))
             || self
                 .names
                 .contains(&(a.canonical.as_str(), b.canonical.as_str())))
@@ -349,6 +420,40 @@ mod tests {
     fn ent(text: &str, part: &str, kind: EntityType) -> EntityHit {
         let start = text.find(part).unwrap();
         EntityHit::by_pass(kind, start, start + part.len(), part.to_string())
+    }
+
+    #[test]
+    fn members_of_one_enumeration_are_told_from_a_pair_joined_by_a_word() {
+        let text = "星海集团、蓝鲸集团、远景科技等公司与白鹭集团合作。";
+        let [a, b, c, d] =
+            ["星海集团", "蓝鲸集团", "远景科技", "白鹭集团"].map(|n| ent(text, n, EntityType::Org));
+        let ents = vec![&a, &b, &c, &d];
+        assert!(enumerated(text, &ents, &a, &b));
+        assert!(enumerated(text, &ents, &a, &c));
+        assert!(!enumerated(text, &ents, &c, &d));
+        assert!(!enumerated(text, &ents, &a, &d));
+    }
+
+    #[test]
+    fn the_model_relates_companies_not_bodies_schools_or_teams() {
+        let words = WordLists::builtin();
+        let lexicon = Lexicon::builtin();
+        let domain = ModelDomain {
+            lexicon: &lexicon,
+            words,
+        };
+        let text = "星海集团、投审会、北辰大学、澜舟女排、日本、张明远";
+        for (name, kind, holds) in [
+            ("星海集团", EntityType::Org, true),
+            ("投审会", EntityType::Org, false),
+            ("北辰大学", EntityType::Org, false),
+            ("澜舟女排", EntityType::Org, false),
+            // a place taken for a team
+            ("日本", EntityType::Org, false),
+            ("张明远", EntityType::Person, true),
+        ] {
+            assert_eq!(domain.holds(&ent(text, name, kind), text), holds, "{name}");
+        }
     }
 
     #[test]

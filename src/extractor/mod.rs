@@ -330,7 +330,10 @@ impl ExtractorBuilder {
             }),
         ];
         if let Some(m) = model {
-            list.push(Arc::new(pipeline::RelationClassifier { model: m.clone() }));
+            list.push(Arc::new(pipeline::RelationClassifier {
+                model: m.clone(),
+                lexicon: lexicon.clone(),
+            }));
         }
         list.push(Arc::new(pipeline::TimeAnaphora));
         list.push(Arc::new(pipeline::NamedSubsidiaries {

@@ -8,6 +8,6 @@ mod tag;
 mod tokenizer;
 
 pub use sentence::split_sentences;
-pub(crate) use sentence::CLAUSE_MARKS;
+pub(crate) use sentence::{CLAUSE_MARKS, ENUMERATION_MARK};
 pub use tag::Tag;
 pub use tokenizer::{Token, Tokenizer};

@@ -8,6 +8,9 @@ use std::ops::Range;
 /// unbalanced.
 const MAX_TITLE_CHARS: usize = 80;
 
+/// The enumeration comma of a list of names (A、B、C).
+pub(crate) const ENUMERATION_MARK: &str = "、";
+
 /// Marks that end a clause inside a sentence (a comma, semicolon or colon):
 /// relation cues, stake shares and deal amounts stay within their clause.
 pub(crate) const CLAUSE_MARKS: [char; 6] = ['，', ',', '；', ';', '：', ':'];

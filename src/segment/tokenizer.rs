@@ -101,6 +101,9 @@ struct RepairWords {
     glued_after_name: Vec<(char, Tag)>,
     /// Of those, the ones split off a two-char name too.
     glued_after_two_char_name: Vec<char>,
+    /// Words that end a company's short name, which jieba's HMM glues to the
+    /// word after them (腾讯 产投新设: 产投 + 新设).
+    glued_name_ends: Vec<String>,
 }
 
 impl RepairWords {
@@ -139,6 +142,7 @@ impl RepairWords {
                 .filter_map(one_char)
                 .collect(),
             glued_after_two_char_name: words.chars("segment.glued_after_two_char_name"),
+            glued_name_ends: words.get("segment.glued_name_ends").to_vec(),
         }
     }
 }
@@ -258,6 +262,7 @@ impl Tokenizer {
             if !self.split_compound(token, out)
                 && !split_particle(token, &self.repair, out)
                 && !split_trailing_word(token, &self.repair, out)
+                && !self.split_glued_name_end(token, out)
                 && !self.split_body_title(token, out)
             {
                 out.push(token);
@@ -406,6 +411,28 @@ impl Tokenizer {
         }
     }
 
+    /// Push a word jieba's HMM made of a name's last word and a dictionary
+    /// word (产投新设) as the two; false if the token is no such word.
+    fn split_glued_name_end<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
+        if !self.hmm || self.jieba.has_word(token.text) {
+            return false;
+        }
+        let Some(end) = self
+            .repair
+            .glued_name_ends
+            .iter()
+            .find(|e| token.text.len() > e.len() && token.text.starts_with(e.as_str()))
+        else {
+            return false;
+        };
+        let rest = &token.text[end.len()..];
+        if rest.chars().count() < 2 || !self.jieba.has_word(rest) {
+            return false;
+        }
+        push_split(token, end.len(), (Tag::of("n"), token.pos), out);
+        true
+    }
+
     /// Whether jieba's HMM is on.
     pub fn hmm(&self) -> bool {
         self.hmm
@@ -543,6 +570,27 @@ mod tests {
             &words(),
             &mut out
         ));
+    }
+
+    #[test]
+    fn a_name_end_glued_to_a_dictionary_word_is_split() {
+        let tok = Tokenizer::new(&Lexicon::builtin(), true);
+        let mut out = Vec::new();
+        let glued = Token::new("产投新设", Tag::of("vn"), 6, 18);
+        assert!(tok.split_glued_name_end(glued, &mut out));
+        assert_eq!(pieces(&out), [("产投", "n", 6, 12), ("新设", "vn", 12, 18)]);
+        // a dictionary word stays whole, and so does a name end before
+        // what no dictionary holds
+        for text in ["集团公司", "科技澜舟"] {
+            let t = Token::new(text, Tag::of("n"), 0, text.len());
+            assert!(!tok.split_glued_name_end(t, &mut out), "{text}");
+        }
+        let words: Vec<&str> = tok
+            .tokenize("白鹭产投新设合营企业")
+            .iter()
+            .map(|t| t.text)
+            .collect();
+        assert!(words.contains(&"产投"), "{words:?}");
     }
 
     #[test]
