@@ -179,6 +179,7 @@ mod tests {
             "entities.legal_forms",
             "entities.generic_cores",
             "entities.count_starts",
+            "entities.descriptors_before_name",
             "relations_named.legal_forms",
             "relations_named.government_endings",
             "relations_named.exchange_endings",
