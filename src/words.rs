@@ -163,6 +163,7 @@ mod tests {
             "segment.glued_after_name",
             "segment.glued_after_two_char_name",
             "segment.glued_name_ends",
+            "segment.glued_before_company",
             "relations.party_this",
             "relations.party_company",
             "relations.party_latter",

@@ -104,6 +104,10 @@ struct RepairWords {
     /// Words that end a company's short name, which jieba's HMM glues to the
     /// word after them (腾讯 产投新设: 产投 + 新设).
     glued_name_ends: Vec<String>,
+    /// Chars of function words jieba's HMM glues before the unknown name of
+    /// a company (由百特 公司, 后沙钢 集团), and the company forms after it.
+    glued_before_company: Vec<(char, Tag)>,
+    company_forms: Vec<String>,
 }
 
 impl RepairWords {
@@ -143,6 +147,12 @@ impl RepairWords {
                 .collect(),
             glued_after_two_char_name: words.chars("segment.glued_after_two_char_name"),
             glued_name_ends: words.get("segment.glued_name_ends").to_vec(),
+            glued_before_company: words
+                .tagged("segment.glued_before_company")
+                .into_iter()
+                .filter_map(one_char)
+                .collect(),
+            company_forms: words.get("entities.company_forms").to_vec(),
         }
     }
 }
@@ -245,6 +255,45 @@ impl Tokenizer {
         self.tag_words(text, base, out);
         join_latin_words(text, base, out, first);
         self.split_place_head(text, base, out, first);
+        self.split_particle_before_company(out, first);
+    }
+
+    /// Split a function char off a word jieba's HMM made of it and the
+    /// unknown name of a company, where a company form follows (由百特 公司:
+    /// 由 + 百特). A person's name is followed by no company form, so a
+    /// surname char (由) is safe to take here.
+    fn split_particle_before_company(&self, out: &mut Vec<Token<'_>>, from: usize) {
+        let mut i = from;
+        while i + 1 < out.len() {
+            let (word, next) = (out[i], out[i + 1]);
+            i += 1;
+            let chars = word.text.chars().count();
+            if !(3..=4).contains(&chars)
+                || self.jieba.has_word(word.text)
+                || !self.repair.company_forms.iter().any(|f| f == next.text)
+            {
+                continue;
+            }
+            let Some(first) = word.text.chars().next() else {
+                continue;
+            };
+            let Some(&(_, tag)) = self
+                .repair
+                .glued_before_company
+                .iter()
+                .find(|(c, _)| *c == first)
+            else {
+                continue;
+            };
+            let cut = first.len_utf8();
+            let at = word.start() + cut;
+            let pieces = [
+                Token::new(&word.text[..cut], tag, word.start(), at),
+                Token::new(&word.text[cut..], Tag::of("nz"), at, word.end()),
+            ];
+            out.splice(i - 1..i, pieces);
+            i += 1;
+        }
     }
 
     fn tag_words<'a>(&self, text: &'a str, base: usize, out: &mut Vec<Token<'a>>) {
@@ -591,6 +640,19 @@ mod tests {
             .map(|t| t.text)
             .collect();
         assert!(words.contains(&"产投"), "{words:?}");
+    }
+
+    #[test]
+    fn a_function_char_glued_before_a_company_name_is_split_off() {
+        let tok = Tokenizer::new(&Lexicon::builtin(), true);
+        let words: Vec<&str> = tok
+            .tokenize("这一市场原本由澜舟公司占据，后鹭岛集团进入。")
+            .iter()
+            .map(|t| t.text)
+            .collect();
+        for w in ["由", "后"] {
+            assert!(words.contains(&w), "{words:?}");
+        }
     }
 
     #[test]
