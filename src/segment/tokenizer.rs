@@ -108,6 +108,8 @@ struct RepairWords {
     /// a company (由百特 公司, 后沙钢 集团), and the company forms after it.
     glued_before_company: Vec<(char, Tag)>,
     company_forms: Vec<String>,
+    /// First chars of a count or a determiner (两大, 各大, 这是).
+    count_starts: Vec<char>,
 }
 
 impl RepairWords {
@@ -153,6 +155,7 @@ impl RepairWords {
                 .filter_map(one_char)
                 .collect(),
             company_forms: words.get("entities.company_forms").to_vec(),
+            count_starts: words.chars("entities.count_starts"),
         }
     }
 }
@@ -258,17 +261,22 @@ impl Tokenizer {
         self.split_particle_before_company(out, first);
     }
 
-    /// Split a function char off a word jieba's HMM made of it and the
-    /// unknown name of a company, where a company form follows (由百特 公司:
-    /// 由 + 百特). A person's name is followed by no company form, so a
-    /// surname char (由) is safe to take here.
+    /// Before a company form (公司, 集团 …), a word jieba's HMM made up is
+    /// the unknown name of the company: tagged `nz` whatever tag the HMM
+    /// guessed from its chars (融发/v 公司), and split where it starts with
+    /// a function char (由百特 公司: 由 + 百特). A person's name is followed
+    /// by no company form, so a surname char (由) is safe to take here.
     fn split_particle_before_company(&self, out: &mut Vec<Token<'_>>, from: usize) {
         let mut i = from;
         while i + 1 < out.len() {
             let (word, next) = (out[i], out[i + 1]);
             i += 1;
             let chars = word.text.chars().count();
-            if !(3..=4).contains(&chars)
+            if !(2..=4).contains(&chars)
+                || !word
+                    .text
+                    .chars()
+                    .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
                 || self.jieba.has_word(word.text)
                 || !self.repair.company_forms.iter().any(|f| f == next.text)
             {
@@ -277,6 +285,20 @@ impl Tokenizer {
             let Some(first) = word.text.chars().next() else {
                 continue;
             };
+            if chars == 2 {
+                // not a count or a determiner (两大, 各大, 这是) nor a
+                // function char glued to one (对本)
+                let opens_no_name = self.repair.count_starts.contains(&first)
+                    || self
+                        .repair
+                        .glued_before_company
+                        .iter()
+                        .any(|(g, _)| *g == first);
+                if !opens_no_name {
+                    out[i - 1].pos = Tag::of("nz");
+                }
+                continue;
+            }
             let Some(&(_, tag)) = self
                 .repair
                 .glued_before_company
@@ -653,6 +675,11 @@ mod tests {
         for w in ["由", "后"] {
             assert!(words.contains(&w), "{words:?}");
         }
+        // an unknown name before a company form is a name, whatever the
+        // HMM's guess of its tag
+        let tokens = tok.tokenize("此前融发公司的股东未表态。");
+        let name = tokens.iter().find(|t| t.text == "融发");
+        assert_eq!(name.map(|t| t.pos.as_str()), Some("nz"), "{tokens:?}");
     }
 
     #[test]
