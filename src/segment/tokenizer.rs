@@ -271,6 +271,10 @@ impl Tokenizer {
         while i + 1 < out.len() {
             let (word, next) = (out[i], out[i + 1]);
             i += 1;
+            // the cheap test first: most words are followed by no company form
+            if !self.repair.company_forms.iter().any(|f| f == next.text) {
+                continue;
+            }
             let chars = word.text.chars().count();
             if !(2..=4).contains(&chars)
                 || !word
@@ -278,7 +282,6 @@ impl Tokenizer {
                     .chars()
                     .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
                 || self.jieba.has_word(word.text)
-                || !self.repair.company_forms.iter().any(|f| f == next.text)
             {
                 continue;
             }
@@ -485,9 +488,10 @@ impl Tokenizer {
     /// Push a word jieba's HMM made of a name's last word and a dictionary
     /// word (产投新设) as the two; false if the token is no such word.
     fn split_glued_name_end<'a>(&self, token: Token<'a>, out: &mut Vec<Token<'a>>) -> bool {
-        if !self.hmm || self.jieba.has_word(token.text) {
+        if !self.hmm {
             return false;
         }
+        // the cheap test first: most words start with no name end
         let Some(end) = self
             .repair
             .glued_name_ends
@@ -497,7 +501,8 @@ impl Tokenizer {
             return false;
         };
         let rest = &token.text[end.len()..];
-        if rest.chars().count() < 2 || !self.jieba.has_word(rest) {
+        if rest.chars().count() < 2 || self.jieba.has_word(token.text) || !self.jieba.has_word(rest)
+        {
             return false;
         }
         push_split(token, end.len(), (Tag::of("n"), token.pos), out);
