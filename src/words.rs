@@ -172,6 +172,7 @@ mod tests {
             "relations.model_not_company_endings",
             "time.future_cues",
             "time.dateline_cues",
+            "time.glued_before_time",
             "time.dateline_bylines",
             "entities.alias_cues",
             "entities.industry_words",

@@ -95,6 +95,9 @@ pub(super) fn emit(
         }
         Output::Time { spec, cap } => {
             let Some((a, b)) = m.at(*cap) else { return };
+            if m.starts_inside_a_word(a, input.words.get("time.glued_before_time")) {
+                return;
+            }
             found.times.push(TimeHit {
                 start: a,
                 end: b,
@@ -118,6 +121,23 @@ pub(super) fn emit(
 }
 
 impl Match<'_, '_> {
+    /// Whether `at` falls inside a word of the segmentation, not at its
+    /// start: a time a text regex finds there is the tail of another word
+    /// run into the next (目前|日本 holds no 前日, 表现|在 no 现在). A word
+    /// that is only a preposition jieba glued to the time's first char
+    /// (`glued`: 从今|年, 至今|年) does not count.
+    fn starts_inside_a_word(&self, at: usize, glued: &[String]) -> bool {
+        let i = self.sent_tokens.partition_point(|t| t.end() <= at);
+        self.sent_tokens.get(i).is_some_and(|t| {
+            t.start() < at
+                && at < t.end()
+                && !t
+                    .text
+                    .get(..at - t.start())
+                    .is_some_and(|head| glued.iter().any(|g| g == head))
+        })
+    }
+
     /// The triples of a relation rule's match: each pair of its parties,
     /// with its verb, value and flags.
     fn relations(&self, input: &Input<'_>, rule: &Rule, rule_idx: usize, found: &mut Candidates) {
