@@ -209,13 +209,32 @@ impl Tokenizer {
             };
             jieba.add_word(&e.surface, freq, Some(tag_of(&e.kind)));
         }
-        Self {
+        let tokenizer = Self {
             jieba,
             hmm,
             names,
             titles,
             repair: RepairWords::from(words),
+        };
+        if hmm {
+            tokenizer.load_models(words);
         }
+        tokenizer
+    }
+
+    /// jieba-rs parses its HMM and POS models (compressed in the crate) the
+    /// first time a text needs them; tagging a run of single chars here (the
+    /// surname list: no dictionary word) makes that happen while the
+    /// extractor is built, not in the first `extract` call, which would cost
+    /// a fifth more than the next (benches/README.md).
+    fn load_models(&self, words: &WordLists) {
+        let run: String = words
+            .get("names.surnames")
+            .iter()
+            .take(8)
+            .map(String::as_str)
+            .collect();
+        self.jieba.tag(&run, true);
     }
 
     /// Tokens of `text`, whitespace left out.
