@@ -375,10 +375,7 @@ impl Stage for RelationClassifier {
         "relation_classifier"
     }
     fn run(&self, work: &mut Work<'_>) -> Result<()> {
-        let domain = crate::extract::relations::ModelDomain {
-            lexicon: &self.lexicon,
-            words: work.words,
-        };
+        let domain = crate::extract::relations::ModelDomain::new(&self.lexicon, work.words);
         crate::extract::relations::classify_pairs(
             &self.model,
             &domain,

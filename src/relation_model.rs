@@ -238,7 +238,7 @@ fn distance_bucket(n: usize) -> &'static str {
 
 fn is_punct(t: &str) -> bool {
     t.chars()
-        .all(|c| !c.is_alphanumeric() && !('\u{4e00}'..='\u{9fff}').contains(&c))
+        .all(|c| !c.is_alphanumeric() && !crate::segment::is_han(c))
 }
 
 const DIGITS: [&str; 4] = ["0", "1", "2", "3"];

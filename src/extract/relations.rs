@@ -226,11 +226,19 @@ pub(crate) fn classify_pairs(
 /// on the name or its canonical form) or a place named as a team (日本 of
 /// 完胜日本) is none of its parties.
 pub(crate) struct ModelDomain<'a> {
-    pub(crate) lexicon: &'a Lexicon,
-    pub(crate) words: &'a WordLists,
+    lexicon: &'a Lexicon,
+    /// `relations.model_not_company_endings`.
+    not_company_endings: &'a [String],
 }
 
-impl ModelDomain<'_> {
+impl<'a> ModelDomain<'a> {
+    pub(crate) fn new(lexicon: &'a Lexicon, words: &'a WordLists) -> Self {
+        ModelDomain {
+            lexicon,
+            not_company_endings: words.get("relations.model_not_company_endings"),
+        }
+    }
+
     fn holds(&self, e: &EntityHit, text: &str) -> bool {
         if e.kind != EntityType::Org {
             return true;
@@ -245,10 +253,11 @@ impl ModelDomain<'_> {
         }
         // a canonical form may carry a qualifier in brackets: 清华大学(台湾)
         let canonical = e.canonical.split('(').next().unwrap_or("");
-        let endings = self.words.get("relations.model_not_company_endings");
-        ![name, canonical]
-            .iter()
-            .any(|n| endings.iter().any(|end| n.ends_with(end.as_str())))
+        ![name, canonical].iter().any(|n| {
+            self.not_company_endings
+                .iter()
+                .any(|end| n.ends_with(end.as_str()))
+        })
     }
 }
 
@@ -438,10 +447,7 @@ mod tests {
     fn the_model_relates_companies_not_bodies_schools_or_teams() {
         let words = WordLists::builtin();
         let lexicon = Lexicon::builtin();
-        let domain = ModelDomain {
-            lexicon: &lexicon,
-            words,
-        };
+        let domain = ModelDomain::new(&lexicon, words);
         let text = "星海集团、投审会、北辰大学、澜舟女排、日本、张明远";
         for (name, kind, holds) in [
             ("星海集团", EntityType::Org, true),

@@ -296,10 +296,7 @@ impl Tokenizer {
             }
             let chars = word.text.chars().count();
             if !(2..=4).contains(&chars)
-                || !word
-                    .text
-                    .chars()
-                    .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                || !word.text.chars().all(super::is_han)
                 || self.jieba.has_word(word.text)
             {
                 continue;
@@ -622,6 +619,11 @@ mod tests {
         RepairWords::from(WordLists::builtin())
     }
 
+    /// The texts of the tokens of `text`.
+    fn texts<'a>(tok: &Tokenizer, text: &'a str) -> Vec<&'a str> {
+        tok.tokenize(text).iter().map(|t| t.text).collect()
+    }
+
     /// (text, tag, start, end) of each token.
     fn pieces<'a>(out: &[Token<'a>]) -> Vec<(&'a str, &'static str, usize, usize)> {
         out.iter()
@@ -641,11 +643,7 @@ mod tests {
             let t = Token::new(text, Tag::of(pos), 0, text.len());
             assert!(!split_particle(t, &words(), &mut out), "{text}");
         }
-        let words: Vec<&str> = tok
-            .tokenize("他们收购了泽东公司")
-            .iter()
-            .map(|t| t.text)
-            .collect();
+        let words = texts(&tok, "他们收购了泽东公司");
         assert!(words.contains(&"泽东"), "{words:?}");
     }
 
@@ -680,22 +678,14 @@ mod tests {
             let t = Token::new(text, Tag::of("n"), 0, text.len());
             assert!(!tok.split_glued_name_end(t, &mut out), "{text}");
         }
-        let words: Vec<&str> = tok
-            .tokenize("白鹭产投新设合营企业")
-            .iter()
-            .map(|t| t.text)
-            .collect();
+        let words = texts(&tok, "白鹭产投新设合营企业");
         assert!(words.contains(&"产投"), "{words:?}");
     }
 
     #[test]
     fn a_function_char_glued_before_a_company_name_is_split_off() {
         let tok = Tokenizer::new(&Lexicon::builtin(), true);
-        let words: Vec<&str> = tok
-            .tokenize("这一市场原本由澜舟公司占据，后鹭岛集团进入。")
-            .iter()
-            .map(|t| t.text)
-            .collect();
+        let words = texts(&tok, "这一市场原本由澜舟公司占据，后鹭岛集团进入。");
         for w in ["由", "后"] {
             assert!(words.contains(&w), "{words:?}");
         }
