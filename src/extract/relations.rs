@@ -157,7 +157,7 @@ pub(crate) fn classify_pairs(
     entities: &[EntityHit],
     relations: &mut Vec<RelationHit>,
 ) {
-    use crate::relation_model::{candidate_pairs, PairToken, Party};
+    use crate::relation_model::{candidate_pairs, PairToken, Party, SentenceFeatures};
     let ruled = RuledPairs::of(relations);
     let mut found = Vec::new();
     let mut feats = crate::relation_model::HashedFeatures::default();
@@ -186,13 +186,17 @@ pub(crate) fn classify_pairs(
                 text: &text[e.start..e.end],
             })
             .collect();
+        let mut sentence = None;
         for (i, j, others) in candidate_pairs(&parties, text) {
             let (a, b) = (ents[i], ents[j]);
             if !ruled.open_to_the_model(a, b) || !domain.holds(a, text) || !domain.holds(b, text) {
                 continue;
             }
-            crate::relation_model::pair_features(
+            let sentence =
+                sentence.get_or_insert_with(|| SentenceFeatures::new(&toks, model.triggers()));
+            crate::relation_model::pair_features_in(
                 &toks,
+                sentence,
                 &parties[i],
                 &parties[j],
                 others,
