@@ -174,6 +174,9 @@ pub(crate) struct TagSet {
 }
 
 impl TagSet {
+    /// Every tag of [`Tag::NAMES`].
+    const ALL: u128 = (1u128 << Tag::NAMES.len()) - 1;
+
     /// The set of these tags; a tag jieba never gives is an error (it could
     /// never match, so it is a typo).
     pub(crate) fn new(tags: &[String]) -> Result<Self, String> {
@@ -450,6 +453,11 @@ impl Pattern {
                     Cond::Time(_) => (4, StartKey::Time),
                     Cond::Lexicon(_) => (3, StartKey::Lexicon),
                     Cond::Pos(t) => (2, StartKey::Tags(t.mask)),
+                    // `not = { pos = [...] }`: any other tag
+                    Cond::Not(cs) => match cs.as_slice() {
+                        [Cond::Pos(t)] => (1, StartKey::Tags(!t.mask & TagSet::ALL)),
+                        _ => continue,
+                    },
                     _ => continue,
                 };
                 if best.as_ref().is_none_or(|b| key.0 > b.0) {
@@ -468,20 +476,29 @@ fn filled(caps: &Caps) -> usize {
 }
 
 /// What the first item of any match of `elems` must meet: one of several sets
-/// of conditions (the first element, or the first elements of alternatives),
-/// or `None` when that cannot be told (an optional first element, a skip).
+/// of conditions (the first element, the first elements of alternatives, and
+/// after an optional first element what follows it), or `None` when that
+/// cannot be told (a skip, or elements that may all match nothing).
 fn first_conds(elems: &[Elem]) -> Option<Vec<&[Cond]>> {
-    match elems.first()? {
-        Elem::Item { conds, min, .. } if *min > 0 => Some(vec![conds.as_slice()]),
-        Elem::Alt { alts, min, .. } if *min > 0 => {
+    let (first, rest) = elems.split_first()?;
+    let (mut any, min) = match first {
+        Elem::Item {
+            conds, min, max, ..
+        } if *max > 0 => (vec![conds.as_slice()], *min),
+        Elem::Alt { alts, min, max, .. } if *max > 0 => {
             let mut any = Vec::new();
             for alt in alts {
                 any.extend(first_conds(alt)?);
             }
-            Some(any)
+            (any, *min)
         }
-        _ => None,
+        _ => return None,
+    };
+    // an optional first element: a match begins with it or with what follows
+    if min == 0 {
+        any.extend(first_conds(rest)?);
     }
+    Some(any)
 }
 
 /// The state of one backtracking search from one start item.
