@@ -23,18 +23,18 @@ mod hits;
 mod items;
 mod output;
 mod pattern;
+mod scan;
 mod start_index;
 mod time_fields;
 pub(crate) mod time_output;
 
 use std::ops::Range;
 
-use self::compile::{Anchor, Inner, Output};
+use self::compile::Output;
 pub use self::compile::{RuleSet, RuleTest};
-use self::emit::{emit, Match};
 use self::hits::{drop_orphan_aliases, settle, Candidates, SpanCover, Spanned};
 pub(crate) use self::hits::{EntityHit, Hits, Input, RelationHit, TimeHit};
-use self::items::{build_items, Lookup};
+use self::scan::Scan;
 use time_output::TimeSpec;
 
 /// The matches of `re` in `text` that lie in the given sentences (ascending
@@ -178,327 +178,6 @@ impl RuleSet {
     }
 }
 
-/// What every stage of one run reads of the text, found once: the tokens of
-/// each sentence, the gate words each sentence holds, the sentences each
-/// gated regex may match in, the tokens' lexicon entries and word numbers.
-struct Scan<'r, 'i, 't> {
-    r: &'r Inner,
-    input: &'i Input<'t>,
-    sent_tokens: Vec<Range<usize>>,
-    /// The gate words of sentence k are `present[present_from[k]..present_from[k + 1]]`
-    /// (one small list per sentence cost megabytes on a long text).
-    present: Vec<u32>,
-    present_from: Vec<u32>,
-    regex_sentences: Vec<Vec<u32>>,
-    look: Lookup<'r>,
-    tok_lex: Vec<Option<&'r crate::lexicon::LexEntry>>,
-    tok_word: Vec<u32>,
-}
-
-impl<'r, 'i, 't> Scan<'r, 'i, 't>
-where
-    'i: 'r,
-{
-    fn new(r: &'r Inner, input: &'i Input<'t>) -> Self {
-        let text = input.text;
-        let n_sent = input.sentences.len();
-        // tokens of each sentence
-        let mut sent_tokens = Vec::with_capacity(n_sent);
-        let mut t = 0;
-        for s in input.sentences {
-            while t < input.tokens.len() && input.tokens[t].start() < s.start {
-                t += 1;
-            }
-            let from = t;
-            while t < input.tokens.len() && input.tokens[t].end() <= s.end {
-                t += 1;
-            }
-            sent_tokens.push(from..t);
-        }
-        // anchor words present in each sentence, all in one list: those of
-        // sentence k are present[present_from[k]..present_from[k + 1]] (one
-        // small list per sentence cost megabytes on a long text)
-        let mut present: Vec<u32> = Vec::new();
-        let mut present_from: Vec<u32> = Vec::with_capacity(n_sent + 1);
-        present_from.push(0);
-        if let Some(ac) = &r.anchor_ac {
-            // sentence by sentence: a gate word counts only inside one
-            let mut found: Vec<u32> = Vec::new();
-            for s in input.sentences {
-                found.clear();
-                found.extend(
-                    ac.find_overlapping_iter(&text[s.clone()])
-                        .map(|m| m.pattern().as_u32()),
-                );
-                // a word met twice (，) adds no pattern the second time
-                found.sort_unstable();
-                found.dedup();
-                present.extend_from_slice(&found);
-                present_from.push(present.len() as u32);
-            }
-        } else {
-            present_from.resize(n_sent + 1, 0);
-        }
-        let present_in =
-            |k: usize| &present[present_from[k] as usize..present_from[k + 1] as usize];
-        // the sentences each gated regex may match in
-        let mut regex_sentences: Vec<Vec<u32>> = vec![Vec::new(); r.regexes.len()];
-        for k in 0..n_sent {
-            for &w in present_in(k) {
-                for &rid in &r.word_regexes[w as usize] {
-                    if regex_sentences[rid].last() != Some(&(k as u32))
-                        && r.regex_also[rid]
-                            .iter()
-                            .all(|set| holds_one(present_in(k), set))
-                    {
-                        regex_sentences[rid].push(k as u32);
-                    }
-                }
-            }
-        }
-        // lexicon entries of the tokens, looked up once for all stages
-        let look = Lookup {
-            lexicon: r.uses_lexicon.then_some(input.lexicon),
-            vocab: &r.vocab,
-        };
-        let tok_lex: Vec<Option<&crate::lexicon::LexEntry>> =
-            input.tokens.iter().map(|t| look.lex(t.text)).collect();
-        // the tokens' numbers in the rules' vocabulary, for word conditions
-        let tok_word: Vec<u32> = input.tokens.iter().map(|t| look.word(t.text)).collect();
-        Scan {
-            r,
-            input,
-            sent_tokens,
-            present,
-            present_from,
-            regex_sentences,
-            look,
-            tok_lex,
-            tok_word,
-        }
-    }
-
-    /// The gate words sentence `k` holds, ascending.
-    fn present_in(&self, k: usize) -> &[u32] {
-        &self.present[self.present_from[k] as usize..self.present_from[k + 1] as usize]
-    }
-
-    /// Stage `si`'s token patterns, sentence by sentence: only those whose
-    /// gates the sentence passes, from the items the start index allows.
-    fn run_patterns(&self, set: &RuleSet, si: usize, hits: &Hits, found: &mut Candidates) {
-        let (r, input, text) = (self.r, self.input, self.input.text);
-        let (sent_tokens, tok_lex, tok_word, look) =
-            (&self.sent_tokens, &self.tok_lex, &self.tok_word, &self.look);
-        let pats = &r.stage_patterns[si];
-        if pats.is_empty() {
-            return;
-        }
-        let mut marks = Marks {
-            seen: vec![usize::MAX; r.patterns.len()],
-            refused: vec![usize::MAX; r.patterns.len()],
-        };
-        let mut cands: Vec<usize> = Vec::new();
-        // start items of each candidate pattern in the sentence
-        let mut starts: Vec<Vec<u32>> = vec![Vec::new(); r.patterns.len()];
-        for (k, s) in input.sentences.iter().enumerate() {
-            // which patterns have a chance here, before building items
-            self.candidates(si, k, hits, &mut marks, &mut cands);
-            if cands.is_empty() {
-                continue;
-            }
-            let items = build_items(
-                text,
-                s,
-                &input.tokens[sent_tokens[k].clone()],
-                &tok_lex[sent_tokens[k].clone()],
-                &tok_word[sent_tokens[k].clone()],
-                hits,
-                look,
-            );
-            for (i, it) in items.iter().enumerate() {
-                let i = i as u32;
-                r.stage_starts[si].each_at(it, |pid| {
-                    if marks.seen[pid] == k && starts[pid].last() != Some(&i) {
-                        starts[pid].push(i);
-                    }
-                });
-            }
-            let mut run_pattern = |pid: usize| {
-                let Some(rules) = pats.get(&pid) else { return };
-                for (a, b, caps) in r.patterns[pid].find_all_at(&items, &starts[pid]) {
-                    let whole = (items[a].start, items[b - 1].end);
-                    let spans: Vec<Option<(usize, usize)>> = caps
-                        .iter()
-                        .map(|c| {
-                            c.filter(|(x, y)| y > x)
-                                .map(|(x, y)| (items[x].start, items[y - 1].end))
-                        })
-                        .collect();
-                    let entity_at = |c: usize| -> Option<EntityHit> {
-                        let (x, y) = caps.get(c).copied().flatten()?;
-                        (y == x + 1).then_some(())?;
-                        items[x]
-                            .entity
-                            .as_ref()
-                            .map(|(i, _)| hits.entities[*i].clone())
-                    };
-                    let m = Match {
-                        whole,
-                        spans: &spans,
-                        entity_at: &entity_at,
-                        prev_entities: &hits.entities,
-                        sentence: s,
-                        sent_tokens: &input.tokens[sent_tokens[k].clone()],
-                    };
-                    for &rule in rules {
-                        emit(set, input, rule, &m, found);
-                    }
-                }
-            };
-            for &pid in &cands {
-                run_pattern(pid);
-            }
-            for &pid in &cands {
-                starts[pid].clear();
-            }
-        }
-    }
-
-    /// The patterns of stage `si` that have a chance in sentence `k`: those
-    /// whose gate words it holds, and those anchored on an entity, a time or
-    /// a lexicon word where the sentence has one. `marks` keeps the sentence
-    /// each pattern was last taken or refused in.
-    fn candidates(
-        &self,
-        si: usize,
-        k: usize,
-        hits: &Hits,
-        marks: &mut Marks,
-        cands: &mut Vec<usize>,
-    ) {
-        let r = self.r;
-        let s = &self.input.sentences[k];
-        let present_in = |k: usize| self.present_in(k);
-        let (sent_tokens, tok_lex) = (&self.sent_tokens, &self.tok_lex);
-        cands.clear();
-        for &w in present_in(k) {
-            let w = w as usize;
-            for &pid in &r.word_patterns[si][w] {
-                if marks.seen[pid] != k && marks.refused[pid] != k {
-                    if r.pattern_also[pid]
-                        .iter()
-                        .all(|set| holds_one(present_in(k), set))
-                    {
-                        marks.seen[pid] = k;
-                        cands.push(pid);
-                    } else {
-                        marks.refused[pid] = k;
-                    }
-                }
-            }
-        }
-        let inside = |start: usize, end: usize| s.start <= start && end <= s.end;
-        let has_entity = {
-            let i = hits.entities.partition_point(|e| e.start < s.start);
-            hits.entities.get(i).is_some_and(|e| inside(e.start, e.end))
-        };
-        let has_time = {
-            let i = hits.times.partition_point(|t| t.start < s.start);
-            hits.times.get(i).is_some_and(|t| inside(t.start, t.end))
-        };
-        let has_lex = tok_lex[sent_tokens[k].clone()].iter().any(Option::is_some);
-        for &pid in &r.other_patterns[si] {
-            let go = match &r.anchors[pid] {
-                Anchor::Always => true,
-                Anchor::Entity => has_entity,
-                Anchor::Time => has_time,
-                Anchor::Lexicon => has_lex,
-                Anchor::Words(_) => false,
-            };
-            if go && marks.seen[pid] != k {
-                marks.seen[pid] = k;
-                cands.push(pid);
-            }
-        }
-    }
-
-    /// Stage `si`'s regexes, each over the sentences its gates let through
-    /// (or the whole text).
-    fn run_regexes(&self, set: &RuleSet, si: usize, hits: &Hits, found: &mut Candidates) {
-        let (r, input, text) = (self.r, self.input, self.input.text);
-        let (sent_tokens, regex_sentences) = (&self.sent_tokens, &self.regex_sentences);
-        for &rid in &r.regex_order[si] {
-            let Some(rules) = r.stage_regexes[si].get(&rid) else {
-                continue;
-            };
-            let matches = if r.regex_gated[rid] {
-                gated_captures(
-                    &r.regexes[rid],
-                    text,
-                    input.sentences,
-                    &regex_sentences[rid],
-                )
-            } else {
-                r.regexes[rid].captures_iter(text).collect()
-            };
-            for caps in matches {
-                let Some(m) = caps.get(0) else { continue };
-                if m.is_empty() {
-                    continue;
-                }
-                let spans: Vec<Option<(usize, usize)>> = caps
-                    .iter()
-                    .map(|g| g.filter(|g| !g.is_empty()).map(|g| (g.start(), g.end())))
-                    .collect();
-                // what the captures cover must lie in one sentence; context
-                // matched around them (a boundary char) may reach outside
-                let core = spans
-                    .iter()
-                    .skip(1)
-                    .flatten()
-                    .fold(None, |acc: Option<(usize, usize)>, &(a, b)| {
-                        Some(acc.map_or((a, b), |(x, y)| (x.min(a), y.max(b))))
-                    })
-                    .unwrap_or((m.start(), m.end()));
-                let k = input.sentences.partition_point(|s| s.end <= core.0);
-                let Some(s) = input.sentences.get(k) else {
-                    continue;
-                };
-                if core.0 < s.start || core.1 > s.end {
-                    continue;
-                }
-                let entity_at = |c: usize| -> Option<EntityHit> {
-                    let (x, y) = spans.get(c).copied().flatten()?;
-                    let i = hits.entities.partition_point(|e| e.start < x);
-                    hits.entities[i..]
-                        .iter()
-                        .take_while(|e| e.start == x)
-                        .find(|e| e.end == y)
-                        .cloned()
-                };
-                let at = Match {
-                    whole: (m.start(), m.end()),
-                    spans: &spans,
-                    entity_at: &entity_at,
-                    prev_entities: &hits.entities,
-                    sentence: s,
-                    sent_tokens: &input.tokens[sent_tokens[k].clone()],
-                };
-                for &rule in rules {
-                    emit(set, input, rule, &at, found);
-                }
-            }
-        }
-    }
-}
-
-/// The sentence each pattern was last taken in as a candidate, or refused
-/// in (a gate word of its is missing).
-struct Marks {
-    seen: Vec<usize>,
-    refused: Vec<usize>,
-}
-
 /// A stage's candidates settled into what earlier stages accepted: vetoes
 /// first, then overlaps; true if entities came (mentions to link again).
 fn settle_stage(hits: &mut Hits, found: Candidates) -> bool {
@@ -540,6 +219,9 @@ fn settle_stage(hits: &mut Hits, found: Candidates) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::compile::Anchor;
+    use super::items::{build_items, Lookup};
+    use super::scan::TEST_LONG_SENTENCE;
     use super::*;
     use crate::document::EntityType;
     use crate::lexicon::Lexicon;
@@ -639,6 +321,43 @@ mod tests {
             }
         }
         assert!(matched > 150, "{matched} of {tried}");
+    }
+
+    /// Narrowing the start items to the reach of gate words changes nothing:
+    /// the rule files' test sentences with every sentence narrowed, then
+    /// none, find the same.
+    #[test]
+    fn narrowed_starts_find_what_all_starts_find() {
+        let rules = RuleSet::builtin().unwrap();
+        let text: String = rules
+            .inner
+            .tests
+            .iter()
+            .map(|t| format!("{}\n", t.def.text))
+            .collect();
+        let sentences = crate::segment::split_sentences(&text);
+        let lexicon = Lexicon::builtin();
+        let tokenizer = crate::segment::Tokenizer::new(&lexicon, true);
+        let mut tokens = Vec::new();
+        for s in &sentences {
+            tokenizer.tokenize_into(&text[s.clone()], s.start, &mut tokens);
+        }
+        let input = Input {
+            text: &text,
+            sentences: &sentences,
+            tokens: &tokens,
+            lexicon: &lexicon,
+            words: crate::words::WordLists::builtin(),
+        };
+        let run = |long: usize| {
+            TEST_LONG_SENTENCE.with(|c| c.set(Some(long)));
+            let hits = rules.run(&input, Hits::default(), &mut |_| {});
+            TEST_LONG_SENTENCE.with(|c| c.set(None));
+            format!("{hits:?}")
+        };
+        let (narrowed, whole) = (run(0), run(usize::MAX));
+        assert!(whole.len() > 10_000);
+        assert_eq!(narrowed, whole);
     }
 
     #[test]

@@ -298,6 +298,8 @@ pub(crate) struct Pattern {
     /// Where the optional elements the pattern ends with begin (see
     /// [`Pattern::extend_tail`]).
     tail_from: usize,
+    /// The most items a match can span (saturating).
+    pub(crate) max_items: usize,
 }
 
 /// Item ranges of the captures of one match.
@@ -329,12 +331,14 @@ impl Pattern {
             Elem::End => false,
         };
         let tail_from = elems.len() - elems.iter().rev().take_while(|e| optional(e)).count();
+        let max_items = max_items(&elems);
         Pattern {
             elems,
             cap_names,
             shortest,
             first,
             tail_from,
+            max_items,
         }
     }
 
@@ -468,6 +472,21 @@ impl Pattern {
         }
         keys
     }
+}
+
+/// The most items a match of `elems` can span (saturating; a tail a
+/// shortest match is extended by is part of `elems` too).
+fn max_items(elems: &[Elem]) -> usize {
+    elems
+        .iter()
+        .map(|e| match e {
+            Elem::Item { max, .. } | Elem::Skip { max, .. } => *max as usize,
+            Elem::Alt { alts, max, .. } => {
+                (*max as usize).saturating_mul(alts.iter().map(|a| max_items(a)).max().unwrap_or(0))
+            }
+            Elem::End => 0,
+        })
+        .fold(0, usize::saturating_add)
 }
 
 /// How many captures a match has taken.
