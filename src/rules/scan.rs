@@ -2,6 +2,7 @@
 //! found once ([`Scan`]), then each stage's token patterns and regexes over
 //! the sentences their gates let through.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use super::compile::{Anchor, Inner};
@@ -120,17 +121,20 @@ where
         if pats.is_empty() {
             return;
         }
-        let mut marks = Marks {
-            seen: vec![usize::MAX; r.patterns.len()],
-            refused: vec![usize::MAX; r.patterns.len()],
-        };
-        let mut cands: Vec<usize> = Vec::new();
-        // start items of each candidate pattern in the sentence
-        let mut starts: Vec<Vec<u32>> = vec![Vec::new(); r.patterns.len()];
-        let mut near: Vec<Vec<u32>> = vec![Vec::new(); r.patterns.len()];
+        // the buffers of the thread's last run, emptied
+        let mut scratch = PATTERN_SCRATCH.with(Cell::take);
+        scratch.reset(r.patterns.len());
+        let PatternScratch {
+            marks,
+            cands,
+            starts,
+            near,
+            long,
+        } = &mut scratch;
         for (k, s) in input.sentences.iter().enumerate() {
             // which patterns have a chance here, before building items
-            self.candidates(si, k, hits, &mut marks, &mut cands);
+            marks.now += 1;
+            self.candidates(si, k, hits, marks, cands);
             if cands.is_empty() {
                 continue;
             }
@@ -143,7 +147,8 @@ where
                 hits,
                 look,
             );
-            self.start_items(si, k, &items, &marks, &cands, &mut starts, &mut near);
+            *long |= items.len() > LONG_ITEMS;
+            self.start_items(si, k, &items, marks, cands, starts, near);
             let mut run_pattern = |pid: usize| {
                 let Some(rules) = pats.get(&pid) else { return };
                 for (a, b, caps) in r.patterns[pid].find_all_at(&items, &starts[pid]) {
@@ -176,13 +181,14 @@ where
                     }
                 }
             };
-            for &pid in &cands {
+            for &pid in cands.iter() {
                 run_pattern(pid);
             }
-            for &pid in &cands {
+            for &pid in cands.iter() {
                 starts[pid].clear();
             }
         }
+        PATTERN_SCRATCH.with(|c| c.set(scratch));
     }
 
     /// The items of sentence `k` each candidate pattern of stage `si` may
@@ -203,11 +209,11 @@ where
         starts: &mut [Vec<u32>],
         near: &mut [Vec<u32>],
     ) {
-        let r = self.r;
+        let (r, now, seen) = (self.r, marks.now, &marks.seen);
         for (i, it) in items.iter().enumerate() {
             let i = i as u32;
             r.stage_starts[si].each_at(it, |pid| {
-                if marks.seen[pid] == k && starts[pid].last() != Some(&i) {
+                if seen[pid] == now && starts[pid].last() != Some(&i) {
                     starts[pid].push(i);
                 }
             });
@@ -220,7 +226,7 @@ where
         for &(w, at) in gates {
             let q = items.partition_point(|it| it.end <= at) as u32;
             for &pid in r.word_patterns[si].get(w as usize).into_iter().flatten() {
-                if marks.seen[pid] == k && near[pid].last() != Some(&q) {
+                if seen[pid] == now && near[pid].last() != Some(&q) {
                     near[pid].push(q);
                 }
             }
@@ -256,19 +262,21 @@ where
         let s = &self.input.sentences[k];
         let present_in = |k: usize| self.present_in(k);
         let (sent_tokens, tok_lex) = (&self.sent_tokens, &self.tok_lex);
+        let Marks { seen, refused, now } = marks;
+        let now = *now;
         cands.clear();
         for &w in present_in(k) {
             let w = w as usize;
             for &pid in &r.word_patterns[si][w] {
-                if marks.seen[pid] != k && marks.refused[pid] != k {
+                if seen[pid] != now && refused[pid] != now {
                     if r.pattern_also[pid]
                         .iter()
                         .all(|set| holds_one(present_in(k), set))
                     {
-                        marks.seen[pid] = k;
+                        seen[pid] = now;
                         cands.push(pid);
                     } else {
-                        marks.refused[pid] = k;
+                        refused[pid] = now;
                     }
                 }
             }
@@ -291,8 +299,8 @@ where
                 Anchor::Lexicon => has_lex,
                 Anchor::Words(_) => false,
             };
-            if go && marks.seen[pid] != k {
-                marks.seen[pid] = k;
+            if go && seen[pid] != now {
+                seen[pid] = now;
                 cands.push(pid);
             }
         }
@@ -310,6 +318,10 @@ where
         let (r, input, text) = (self.r, self.input, self.input.text);
         let (sent_tokens, regex_sentences) = (&self.sent_tokens, &self.regex_sentences);
         for &rid in &r.regex_order[si] {
+            // gated to no sentence of this text: most, in a short one
+            if r.regex_gated[rid] && regex_sentences[rid].is_empty() {
+                continue;
+            }
             let Some(rules) = r.stage_regexes[si].get(&rid) else {
                 continue;
             };
@@ -442,9 +454,56 @@ fn long_sentence() -> usize {
     LONG_SENTENCE
 }
 
-/// The sentence each pattern was last taken in as a candidate, or refused
-/// in (a gate word of its is missing).
+/// When each pattern was last taken as a candidate, or refused (a gate word
+/// of its is missing): a stamp per sentence and stage, rising for the
+/// thread's whole life, so nothing is reset between runs.
+#[derive(Default)]
 struct Marks {
-    seen: Vec<usize>,
-    refused: Vec<usize>,
+    seen: Vec<u64>,
+    refused: Vec<u64>,
+    /// The stamp of the sentence at hand.
+    now: u64,
+}
+
+/// What [`Scan::run_patterns`] keeps per pattern while it runs, kept for the
+/// thread's next run: made afresh, they cost more than the rules on a
+/// short text.
+#[derive(Default)]
+struct PatternScratch {
+    marks: Marks,
+    /// The candidate patterns of a sentence.
+    cands: Vec<usize>,
+    /// Start items of each candidate pattern in the sentence.
+    starts: Vec<Vec<u32>>,
+    /// Items that hold gate words of each (see [`Scan::start_items`]).
+    near: Vec<Vec<u32>>,
+    /// Whether a sentence of more than [`LONG_ITEMS`] items came.
+    long: bool,
+}
+
+/// A sentence of more items than this may leave lists that long.
+const LONG_ITEMS: usize = 1024;
+
+impl PatternScratch {
+    /// Ready for `n` patterns. A run leaves the lists empty (each is
+    /// cleared after its sentence), and stamps from before are all older.
+    fn reset(&mut self, n: usize) {
+        self.marks.seen.resize(n, 0);
+        self.marks.refused.resize(n, 0);
+        self.cands.clear();
+        for list in [&mut self.starts, &mut self.near] {
+            list.resize_with(n, Vec::new);
+            if self.long {
+                // what a long run of junk grew is not kept
+                list.iter_mut()
+                    .filter(|v| v.capacity() > LONG_ITEMS)
+                    .for_each(|v| *v = Vec::new());
+            }
+        }
+        self.long = false;
+    }
+}
+
+thread_local! {
+    static PATTERN_SCRATCH: Cell<PatternScratch> = Cell::new(PatternScratch::default());
 }

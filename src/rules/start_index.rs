@@ -106,6 +106,7 @@ impl StartIndex {
 
     /// Call `f` with every pattern that may start a match at `it` (a
     /// pattern may come more than once).
+    #[inline]
     pub(crate) fn each_at(&self, it: &Item<'_>, mut f: impl FnMut(usize)) {
         let mut all = |ids: &[u32]| ids.iter().for_each(|&p| f(p as usize));
         let w = it.word as usize;
