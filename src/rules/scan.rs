@@ -149,46 +149,61 @@ where
             );
             *long |= items.len() > LONG_ITEMS;
             self.start_items(si, k, &items, marks, cands, starts, near);
-            let mut run_pattern = |pid: usize| {
-                let Some(rules) = pats.get(&pid) else { return };
-                for (a, b, caps) in r.patterns[pid].find_all_at(&items, &starts[pid]) {
-                    let whole = (items[a].start, items[b - 1].end);
-                    let spans: Vec<Option<(usize, usize)>> = caps
-                        .iter()
-                        .map(|c| {
-                            c.filter(|(x, y)| y > x)
-                                .map(|(x, y)| (items[x].start, items[y - 1].end))
-                        })
-                        .collect();
-                    let entity_at = |c: usize| -> Option<EntityHit> {
-                        let (x, y) = caps.get(c).copied().flatten()?;
-                        (y == x + 1).then_some(())?;
-                        items[x]
-                            .entity
-                            .as_ref()
-                            .map(|(i, _)| hits.entities[*i].clone())
-                    };
-                    let m = Match {
-                        whole,
-                        spans: &spans,
-                        entity_at: &entity_at,
-                        prev_entities: &hits.entities,
-                        sentence: s,
-                        sent_tokens: &input.tokens[sent_tokens[k].clone()],
-                    };
-                    for &rule in rules {
-                        emit(set, input, rule, &m, found);
-                    }
-                }
-            };
             for &pid in cands.iter() {
-                run_pattern(pid);
+                if let Some(rules) = pats.get(&pid) {
+                    let at = r.patterns[pid].find_all_at(&items, &starts[pid]);
+                    self.emit_matches(set, rules, at, &items, k, hits, found);
+                }
             }
             for &pid in cands.iter() {
                 starts[pid].clear();
             }
         }
         PATTERN_SCRATCH.with(|c| c.set(scratch));
+    }
+
+    /// The matches of a pattern in sentence `k` made the output of its `rules`.
+    #[allow(clippy::too_many_arguments)]
+    fn emit_matches(
+        &self,
+        set: &RuleSet,
+        rules: &[usize],
+        matches: Vec<(usize, usize, pattern::Caps)>,
+        items: &[pattern::Item<'_>],
+        k: usize,
+        hits: &Hits,
+        found: &mut Candidates,
+    ) {
+        let input = self.input;
+        for (a, b, caps) in matches {
+            let whole = (items[a].start, items[b - 1].end);
+            let spans: Vec<Option<(usize, usize)>> = caps
+                .iter()
+                .map(|c| {
+                    c.filter(|(x, y)| y > x)
+                        .map(|(x, y)| (items[x].start, items[y - 1].end))
+                })
+                .collect();
+            let entity_at = |c: usize| -> Option<EntityHit> {
+                let (x, y) = caps.get(c).copied().flatten()?;
+                (y == x + 1).then_some(())?;
+                items[x]
+                    .entity
+                    .as_ref()
+                    .map(|(i, _)| hits.entities[*i].clone())
+            };
+            let m = Match {
+                whole,
+                spans: &spans,
+                entity_at: &entity_at,
+                prev_entities: &hits.entities,
+                sentence: &input.sentences[k],
+                sent_tokens: &input.tokens[self.sent_tokens[k].clone()],
+            };
+            for &rule in rules {
+                emit(set, input, rule, &m, found);
+            }
+        }
     }
 
     /// The items of sentence `k` each candidate pattern of stage `si` may
