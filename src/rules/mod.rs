@@ -247,22 +247,40 @@ mod tests {
     /// the starts the index gives, and its sentence holds a gate word. Text:
     /// the rule files' own test sentences, with all the entities and times
     /// the rules find standing in for their tokens.
-    #[test]
-    fn start_index_and_gates_miss_no_match() {
-        let rules = RuleSet::builtin().unwrap();
-        let r = &rules.inner;
-        let text: String = r
+    /// The rule files' own test sentences, one per line, and their
+    /// sentence spans.
+    fn rule_test_text(rules: &RuleSet) -> (String, Vec<Range<usize>>) {
+        let text: String = rules
+            .inner
             .tests
             .iter()
             .map(|t| format!("{}\n", t.def.text))
             .collect();
         let sentences = crate::segment::split_sentences(&text);
-        let lexicon = Lexicon::builtin();
-        let tokenizer = crate::segment::Tokenizer::new(&lexicon, true);
+        (text, sentences)
+    }
+
+    /// The tokens of `text`'s sentences.
+    fn tokens_of<'a>(
+        text: &'a str,
+        sentences: &[Range<usize>],
+        lexicon: &Lexicon,
+    ) -> Vec<crate::segment::Token<'a>> {
+        let tokenizer = crate::segment::Tokenizer::new(lexicon, true);
         let mut tokens = Vec::new();
-        for s in &sentences {
+        for s in sentences {
             tokenizer.tokenize_into(&text[s.clone()], s.start, &mut tokens);
         }
+        tokens
+    }
+
+    #[test]
+    fn start_index_and_gates_miss_no_match() {
+        let rules = RuleSet::builtin().unwrap();
+        let r = &rules.inner;
+        let lexicon = Lexicon::builtin();
+        let (text, sentences) = rule_test_text(&rules);
+        let tokens = tokens_of(&text, &sentences, &lexicon);
         let input = Input {
             text: &text,
             sentences: &sentences,
@@ -329,19 +347,9 @@ mod tests {
     #[test]
     fn narrowed_starts_find_what_all_starts_find() {
         let rules = RuleSet::builtin().unwrap();
-        let text: String = rules
-            .inner
-            .tests
-            .iter()
-            .map(|t| format!("{}\n", t.def.text))
-            .collect();
-        let sentences = crate::segment::split_sentences(&text);
         let lexicon = Lexicon::builtin();
-        let tokenizer = crate::segment::Tokenizer::new(&lexicon, true);
-        let mut tokens = Vec::new();
-        for s in &sentences {
-            tokenizer.tokenize_into(&text[s.clone()], s.start, &mut tokens);
-        }
+        let (text, sentences) = rule_test_text(&rules);
+        let tokens = tokens_of(&text, &sentences, &lexicon);
         let input = Input {
             text: &text,
             sentences: &sentences,
